@@ -65,7 +65,7 @@ nt_status nt_read_file(nt_config *c, const char *path, nt_file_kind kind,
                        const nt_read_opts *opts, nt_diags *d);
 /* Read an input as the CLI understands it: a file (config or trace), a config
  * directory (the standard file names), or a tree searched for
- * META-INF/native-image/** directories. *n_files (may be NULL) receives the
+ * META-INF/native-image/ directories (searched recursively). *n_files (may be NULL) receives the
  * number of files read. */
 nt_status nt_read_input(nt_config *c, const char *path, const nt_read_opts *opts,
                         nt_diags *d, size_t *n_files);
