@@ -308,9 +308,11 @@ char *nt_java_name(const char *name)
     while (name[dims] == '[')
         dims++;
     sbuf b = {0};
+    /* JNI names use '/' as separator ("java/lang/String"); a name that already
+     * has dots keeps its slashes (hidden classes: "a.B$$Lambda$14/0x0000000800c03000"). */
     if (dims == 0) {
         char *c = strdup(name);
-        if (c)
+        if (c && !strchr(c, '.'))
             for (char *p = c; *p; p++)
                 if (*p == '/')
                     *p = '.';
@@ -319,8 +321,9 @@ char *nt_java_name(const char *name)
     const char *elem = name + dims;
     size_t elen = strlen(elem);
     if (elem[0] == 'L' && elen >= 3 && elem[elen - 1] == ';') {
+        int jni = memchr(elem, '.', elen) == NULL;
         for (size_t i = 1; i + 1 < elen; i++)
-            sb_putn(&b, elem[i] == '/' ? "." : &elem[i], 1);
+            sb_putn(&b, (jni && elem[i] == '/') ? "." : &elem[i], 1);
     } else if (elen == 1 && primitive_name(elem[0]) && elem[0] != 'V') {
         sb_puts(&b, primitive_name(elem[0]));
     } else {

@@ -171,6 +171,32 @@ static json_t *strv_json(wctx *w, const nt_strv *s)
     return a;
 }
 
+static int cmp_cstr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A string set (locales, class names, reasons): sorted, duplicates left out,
+ * so the output does not depend on the order inputs were merged in. */
+static json_t *strset_json(wctx *w, const nt_strv *s)
+{
+    json_t *a = jarr(w);
+    if (!a || s->n == 0)
+        return a;
+    const char **v = malloc(s->n * sizeof *v);
+    if (!v) {
+        oom(w);
+        return a;
+    }
+    memcpy(v, s->v, s->n * sizeof *v);
+    qsort(v, s->n, sizeof *v, cmp_cstr);
+    for (size_t i = 0; i < s->n; i++)
+        if (i == 0 || strcmp(v[i], v[i - 1]) != 0)
+            apush(w, a, jstr(w, v[i]));
+    free(v);
+    return a;
+}
+
 /* Add key: array only when it has elements (members are omitted when empty). */
 static void oset_nonempty(wctx *w, json_t *o, const char *key, json_t *a)
 {
@@ -199,7 +225,7 @@ static void add_condition(wctx *w, json_t *o, const nt_cond *c, cond_style style
 static void add_reasons_legacy(wctx *w, json_t *o, const nt_strv *r)
 {
     if (r->n > 0)
-        oset(w, o, "reasons", strv_json(w, r));
+        oset(w, o, "reasons", strset_json(w, r));
 }
 
 static void add_reason_combined(wctx *w, json_t *o, const nt_strv *r)
@@ -207,7 +233,7 @@ static void add_reason_combined(wctx *w, json_t *o, const nt_strv *r)
     if (r->n == 1)
         oset(w, o, "reason", jstr(w, r->v[0]));
     else if (r->n > 1)
-        oset(w, o, "reason", strv_json(w, r));
+        oset(w, o, "reason", strset_json(w, r));
 }
 
 static json_t *proxy_desc_json(wctx *w, const nt_typedesc *td)
@@ -567,9 +593,9 @@ static json_t *build_resource(wctx *w, const nt_config *c, part pt)
         add_condition(w, o, &b->cond, COND_REACHABLE);
         oset(w, o, "name", module_prefixed(w, b->module, b->name));
         if (b->locales.n > 0)
-            oset(w, o, "locales", strv_json(w, &b->locales));
+            oset(w, o, "locales", strset_json(w, &b->locales));
         if (b->class_names.n > 0)
-            oset(w, o, "classNames", strv_json(w, &b->class_names));
+            oset(w, o, "classNames", strset_json(w, &b->class_names));
         apush(w, bundles, o);
     }
     free(bv);

@@ -40,6 +40,8 @@ static void test_java_name(void)
     free(s);
     NT_CHECK_STR(s = nt_java_name("a.B$C"), "a.B$C");
     free(s);
+    NT_CHECK_STR(s = nt_java_name("a.B$$Lambda$14/0x0000000800c03000"), "a.B$$Lambda$14/0x0000000800c03000");
+    free(s);
     NT_CHECK_STR(s = nt_java_name("[Lbroken"), "[Lbroken");
     free(s);
     NT_CHECK_STR(s = nt_java_name("[V"), "[V");
