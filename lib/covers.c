@@ -422,7 +422,9 @@ static int pred_method(const nt_type *t, const nt_access *a)
         q_d = NT_QUERY_ALL_DECLARED_METHODS;
         q_p = NT_QUERY_ALL_PUBLIC_METHODS;
     }
-    if ((a->declared == 1 && (t->flags & all_d)) || (a->is_public == 1 && (t->flags & all_p)))
+    /* Constructors are never inherited, so a constructor is always declared. */
+    int declared = is_ctor(a->member) ? 1 : a->declared;
+    if ((declared == 1 && (t->flags & all_d)) || (a->is_public == 1 && (t->flags & all_p)))
         return 1;
     if (a->level == NT_QUERIED && (t->flags & (all_d | all_p | q_d | q_p)))
         return 1;

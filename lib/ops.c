@@ -139,6 +139,9 @@ static kind_flags method_kind_flags(const char *name)
 static int method_covered_by_flags(unsigned flags, const nt_method *m)
 {
     kind_flags k = method_kind_flags(m->name);
+    /* Constructors are never inherited: every listed <init> is declared. */
+    if (strcmp(m->name, "<init>") == 0)
+        return (flags & k.all_d) || (m->level == NT_QUERIED && (flags & k.q_d));
     if ((flags & k.all_d) && (flags & k.all_p))
         return 1;
     return m->level == NT_QUERIED && (flags & (k.all_d | k.q_d)) && (flags & (k.all_p | k.q_p));
