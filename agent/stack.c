@@ -1,0 +1,164 @@
+/* Re-entrance guard and stack inspection for the agent (JVMTI only, no JNI
+ * upcalls into Java). Stack walks happen only on first sightings; facts about
+ * each frame's method (declaring class, <clinit>, Clojure loading) are cached
+ * per jmethodID, which stays valid for the life of the class. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent_priv.h"
+#include "nitrace/map.h"
+
+static _Thread_local int in_agent;
+
+int nt_enter(void)
+{
+    if (in_agent || !nt_g.recording)
+        return 0;
+    in_agent = 1;
+    return 1;
+}
+
+void nt_leave(void)
+{
+    in_agent = 0;
+}
+
+/* ---- per-method facts --------------------------------------------------- */
+
+enum { MF_CLINIT = 1, MF_CLOJURE_LOAD = 2 };
+
+typedef struct method_facts {
+    unsigned flags;
+    char cls[]; /* declaring class, Java syntax */
+} method_facts;
+
+static pthread_mutex_t facts_mu = PTHREAD_MUTEX_INITIALIZER;
+static nt_map facts; /* key: jmethodID as hex text -> method_facts* (never freed: bounded by methods) */
+
+/* "Lcom/x/Y;" -> "com.x.Y"; array signatures keep their JVM form with dots
+ * ("[Ljava.lang.String;"), as Class.getName() gives them. */
+static void sig_to_name(const char *sig, char *out, size_t n)
+{
+    size_t len = strlen(sig);
+    const char *s = sig;
+    if (len >= 2 && sig[0] == 'L' && sig[len - 1] == ';') {
+        s = sig + 1;
+        len -= 2;
+    }
+    if (len >= n)
+        len = n - 1;
+    for (size_t i = 0; i < len; i++)
+        out[i] = s[i] == '/' ? '.' : s[i];
+    out[len] = '\0';
+}
+
+static const method_facts *facts_of(jvmtiEnv *jvmti, jmethodID m)
+{
+    char key[32];
+    snprintf(key, sizeof key, "%p", (void *)m);
+    pthread_mutex_lock(&facts_mu);
+    method_facts *f = nt_map_get(&facts, key);
+    pthread_mutex_unlock(&facts_mu);
+    if (f)
+        return f;
+
+    jclass cls = NULL;
+    char *sig = NULL, *name = NULL;
+    char cname[1024] = "";
+    if ((*jvmti)->GetMethodDeclaringClass(jvmti, m, &cls) != JVMTI_ERROR_NONE)
+        return NULL;
+    if ((*jvmti)->GetClassSignature(jvmti, cls, &sig, NULL) == JVMTI_ERROR_NONE && sig) {
+        sig_to_name(sig, cname, sizeof cname);
+        (*jvmti)->Deallocate(jvmti, (unsigned char *)sig);
+    }
+    JNIEnv *env = NULL;
+    if (cls && (*nt_g.vm)->GetEnv(nt_g.vm, (void **)&env, JNI_VERSION_1_6) == JNI_OK)
+        (*env)->DeleteLocalRef(env, cls);
+    unsigned flags = 0;
+    if ((*jvmti)->GetMethodName(jvmti, m, &name, NULL, NULL) == JVMTI_ERROR_NONE && name) {
+        if (strcmp(name, "<clinit>") == 0)
+            flags |= MF_CLINIT;
+        if (strcmp(name, "load") == 0 && strcmp(cname, "clojure.lang.RT") == 0)
+            flags |= MF_CLOJURE_LOAD;
+        (*jvmti)->Deallocate(jvmti, (unsigned char *)name);
+    }
+    if (strcmp(cname, "clojure.core$load") == 0)
+        flags |= MF_CLOJURE_LOAD;
+
+    size_t len = strlen(cname);
+    f = malloc(sizeof *f + len + 1);
+    if (!f)
+        return NULL;
+    f->flags = flags;
+    memcpy(f->cls, cname, len + 1);
+    pthread_mutex_lock(&facts_mu);
+    method_facts *old = nt_map_get(&facts, key);
+    if (old) {
+        free(f);
+        f = old;
+    } else if (nt_map_put(&facts, key, f) != 0) {
+        free(f);
+        f = NULL;
+    }
+    pthread_mutex_unlock(&facts_mu);
+    return f;
+}
+
+int nt_frame_class(jvmtiEnv *jvmti, int depth, char *out, size_t n)
+{
+    jvmtiFrameInfo fi;
+    jint count = 0;
+    if ((*jvmti)->GetStackTrace(jvmti, NULL, depth, 1, &fi, &count) != JVMTI_ERROR_NONE || count < 1)
+        return -1;
+    const method_facts *f = facts_of(jvmti, fi.method);
+    if (!f)
+        return -1;
+    snprintf(out, n, "%s", f->cls);
+    return 0;
+}
+
+#define NT_STACK_CHUNK 256
+
+int nt_stack_context(jvmtiEnv *jvmti, int caller_depth, nt_rec_context *ctx, char *buf,
+                     size_t n)
+{
+    memset(ctx, 0, sizeof *ctx);
+    ctx->main_phase = nt_g.main_phase;
+    jvmtiFrameInfo frames[NT_STACK_CHUNK];
+    const char *caller = NULL, *clinit = NULL;
+    int depth = caller_depth, clojure = 0;
+    for (;;) {
+        jint count = 0;
+        if ((*jvmti)->GetStackTrace(jvmti, NULL, depth, NT_STACK_CHUNK, frames, &count) !=
+            JVMTI_ERROR_NONE)
+            return depth == caller_depth ? -1 : 0;
+        for (jint i = 0; i < count; i++) {
+            const method_facts *f = facts_of(jvmti, frames[i].method);
+            if (!f)
+                continue;
+            if (depth + i == caller_depth)
+                caller = f->cls;
+            if (f->flags & MF_CLINIT)
+                clinit = f->cls; /* keeps the outermost (deepest) one */
+            if (f->flags & MF_CLOJURE_LOAD)
+                clojure = 1;
+        }
+        if (count < NT_STACK_CHUNK)
+            break;
+        depth += count;
+    }
+    size_t used = 0;
+    if (caller) {
+        int w = snprintf(buf, n, "%s", caller);
+        ctx->caller_class = buf;
+        used = (size_t)w + 1 < n ? (size_t)w + 1 : n;
+    }
+    if (clinit && used < n) {
+        snprintf(buf + used, n - used, "%s", clinit);
+        ctx->clinit_class = buf + used;
+    }
+    ctx->clojure_loading = clojure;
+    return 0;
+}
