@@ -102,10 +102,9 @@ static void sb_strv(sbuf *b, const nt_strv *v, const char *sep)
 
 static void sb_cond(sbuf *b, const nt_cond *c)
 {
-    if (c->kind == NT_COND_REACHED)
-        sb_printf(b, " if typeReached %s", c->type ? c->type : "");
-    else if (c->kind == NT_COND_REACHABLE)
-        sb_printf(b, " if typeReachable %s", c->type ? c->type : "");
+    /* typeReachable and typeReached spell the same condition (model.h). */
+    if (c->kind != NT_COND_NONE)
+        sb_printf(b, " if reached %s", c->type ? c->type : "");
 }
 
 /* Add "<prefix><suffix printf>" as a line. */

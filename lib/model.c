@@ -183,32 +183,31 @@ void nt_cond_free(nt_cond *c)
     c->kind = NT_COND_NONE;
 }
 
+/* A condition's identity is its type: GraalVM keeps one condition per type
+ * and prints it as typeReachable in legacy files and as typeReached in
+ * reachability-metadata.json (ConfigurationConditionPrintable), so the
+ * spelling read from a file is not part of an entry's key. */
 int nt_cond_equal(const nt_cond *a, const nt_cond *b)
 {
-    nt_cond_kind ka = a ? a->kind : NT_COND_NONE, kb = b ? b->kind : NT_COND_NONE;
-    if (ka != kb)
-        return 0;
-    if (ka == NT_COND_NONE)
-        return 1;
+    int na = !a || a->kind == NT_COND_NONE, nb = !b || b->kind == NT_COND_NONE;
+    if (na || nb)
+        return na == nb;
     return str_eq_nullable(a->type, b->type);
 }
 
 int nt_cond_cmp(const nt_cond *a, const nt_cond *b)
 {
-    nt_cond_kind ka = a ? a->kind : NT_COND_NONE, kb = b ? b->kind : NT_COND_NONE;
-    if (ka == NT_COND_NONE || kb == NT_COND_NONE)
-        return (ka != NT_COND_NONE) - (kb != NT_COND_NONE);
-    int c = strcmp(a->type ? a->type : "", b->type ? b->type : "");
-    if (c)
-        return c;
-    return (int)ka - (int)kb;
+    int na = !a || a->kind == NT_COND_NONE, nb = !b || b->kind == NT_COND_NONE;
+    if (na || nb)
+        return nb - na;
+    return strcmp(a->type ? a->type : "", b->type ? b->type : "");
 }
 
 static void cond_key(sbuf *b, const nt_cond *c)
 {
     if (!c || c->kind == NT_COND_NONE)
         return;
-    sb_puts(b, c->kind == NT_COND_REACHED ? "\x1f" "D:" : "\x1f" "R:");
+    sb_puts(b, "\x1f" "C:");
     sb_puts(b, c->type ? c->type : "");
 }
 

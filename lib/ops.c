@@ -346,7 +346,7 @@ static char *entry_key(int kind, const char *module, const char *value, const nt
     char *k = malloc(n);
     if (k)
         snprintf(k, n, "%d\x1f%s\x1f%s\x1f%d:%s", kind, module ? module : "", value,
-                 (int)cond->kind, ct);
+                 cond->kind != NT_COND_NONE, ct);
     return k;
 }
 

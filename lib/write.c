@@ -26,8 +26,7 @@ typedef struct wctx {
 
 /* How a condition is printed. */
 typedef enum cond_style {
-    COND_AS_STORED,      /* reflect/jni/serialization types: config-condition schema */
-    COND_REACHABLE,      /* files whose schema only allows typeReachable */
+    COND_REACHABLE,      /* legacy files: typeReachable, as GraalVM prints them */
     COND_REACHED         /* combined file: always typeReached */
 } cond_style;
 
@@ -211,12 +210,7 @@ static void add_condition(wctx *w, json_t *o, const nt_cond *c, cond_style style
 {
     if (!c || c->kind == NT_COND_NONE)
         return;
-    const char *key;
-    switch (style) {
-    case COND_REACHABLE: key = "typeReachable"; break;
-    case COND_REACHED: key = "typeReached"; break;
-    default: key = c->kind == NT_COND_REACHED ? "typeReached" : "typeReachable"; break;
-    }
+    const char *key = style == COND_REACHED ? "typeReached" : "typeReachable";
     json_t *cj = jobj(w);
     oset(w, cj, key, jstr(w, c->type));
     oset(w, o, "condition", cj);
@@ -426,7 +420,7 @@ static int is_bare_proxy(const nt_type *t)
 static json_t *legacy_type_json(wctx *w, const nt_type *t, int leftovers)
 {
     json_t *o = jobj(w);
-    add_condition(w, o, &t->cond, COND_AS_STORED);
+    add_condition(w, o, &t->cond, COND_REACHABLE);
     if (t->td.kind == NT_TD_PROXY)
         oset(w, o, "type", proxy_desc_json(w, &t->td));
     else
@@ -625,7 +619,7 @@ static json_t *build_serialization(wctx *w, const nt_config *c, int leftovers)
         if (leftovers && !ser_is_leftover(t))
             continue;
         json_t *o = jobj(w);
-        add_condition(w, o, &t->cond, COND_AS_STORED);
+        add_condition(w, o, &t->cond, COND_REACHABLE);
         oset(w, o, "name", jstr(w, t->td.name));
         if (t->custom_ctor)
             oset(w, o, "customTargetConstructorClass", jstr(w, t->custom_ctor));

@@ -59,6 +59,10 @@ typedef enum nt_cond_kind {
     NT_COND_REACHED = 2     /* {"typeReached": T} */
 } nt_cond_kind;
 
+/* The kind records how a file spelled the condition; it is not part of an
+ * entry's identity (nt_cond_equal / keys compare the type only), and writers
+ * print typeReachable in legacy files and typeReached in the combined file,
+ * as GraalVM does. */
 typedef struct nt_cond {
     nt_cond_kind kind;
     char *type;             /* NULL when kind == NT_COND_NONE */
@@ -262,7 +266,7 @@ size_t nt_config_entry_count(const nt_config *c);
 nt_status nt_cond_copy(nt_cond *dst, const nt_cond *src);
 void nt_cond_free(nt_cond *c);
 int nt_cond_equal(const nt_cond *a, const nt_cond *b);
-/* Order: none first, then by type name, then kind. */
+/* Order: none first, then by type name (the kind is ignored). */
 int nt_cond_cmp(const nt_cond *a, const nt_cond *b);
 
 /* ---- glob helpers ----------------------------------------------------- */

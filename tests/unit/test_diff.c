@@ -108,12 +108,12 @@ static void test_diff_members_exact(void)
                  "+ reflection com.A method all(*)\n"
                  "+ reflection com.A method q(java.lang.String)\n"
                  "- reflection com.A queried-method q(java.lang.String)\n"
-                 "- reflection com.Gone if typeReached com.T\n"
-                 "- reflection com.Gone if typeReached com.T flag unsafeAllocated\n"
+                 "- reflection com.Gone if reached com.T\n"
+                 "- reflection com.Gone if reached com.T flag unsafeAllocated\n"
                  "+ resources exclude .*\\.bak\n"
                  "- resources glob app.properties\n"
                  "+ resources glob x.dat module java.base\n"
-                 "+ resources pattern META-INF/.* if typeReached com.T\n"
+                 "+ resources pattern META-INF/.* if reached com.T\n"
                  "+ serialization com.S\n"
                  "+ serialization com.S customTargetConstructorClass java.lang.Object\n");
     free(got);

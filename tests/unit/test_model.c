@@ -57,8 +57,10 @@ static void test_typeset(void)
     nt_cond cond = {NT_COND_REACHED, "x.Main"};
     nt_type *ac = nt_typeset_get_class(&c->reflection, "a.A", &cond, 1);
     NT_CHECK(ac && ac != a);
-    nt_cond cond2 = {NT_COND_REACHABLE, "x.Main"};
-    NT_CHECK(nt_typeset_get_class(&c->reflection, "a.A", &cond2, 0) == NULL);
+    nt_cond cond2 = {NT_COND_REACHABLE, "x.Main"}; /* same condition, other spelling */
+    NT_CHECK(nt_typeset_get_class(&c->reflection, "a.A", &cond2, 0) == ac);
+    nt_cond cond3 = {NT_COND_REACHED, "x.Other"};
+    NT_CHECK(nt_typeset_get_class(&c->reflection, "a.A", &cond3, 0) == NULL);
     NT_CHECK(c->reflection.count == 2);
     NT_CHECK(nt_type_is_bare(a));
 
@@ -151,7 +153,9 @@ static void test_strv_cond(void)
     NT_CHECK(v.n == 2 && strcmp(v.v[0], "a") == 0);
     nt_strv_free(&v);
     nt_cond a = {NT_COND_REACHED, "x"}, b = {NT_COND_REACHABLE, "x"};
-    NT_CHECK(!nt_cond_equal(&a, &b) && nt_cond_equal(&a, &a) && nt_cond_equal(NULL, &NT_COND_ALWAYS));
+    nt_cond c2 = {NT_COND_REACHED, "y"};
+    NT_CHECK(nt_cond_equal(&a, &b) && nt_cond_equal(&a, &a) && nt_cond_equal(NULL, &NT_COND_ALWAYS));
+    NT_CHECK(!nt_cond_equal(&a, &c2) && !nt_cond_equal(&a, NULL) && nt_cond_cmp(&a, &b) == 0);
     NT_CHECK(nt_cond_cmp(&NT_COND_ALWAYS, &a) < 0 && nt_cond_cmp(&a, &NT_COND_ALWAYS) > 0);
     NT_CHECK(nt_type_flag_from_name("unsafeAllocated") == NT_UNSAFE_ALLOCATED);
     NT_CHECK_STR(nt_type_flag_name(NT_ALL_SIGNERS), "allSigners");
