@@ -39,9 +39,22 @@ typedef struct nt_recorder nt_recorder;
 nt_recorder *nt_recorder_new(void);   /* NULL on NOMEM */
 void nt_recorder_free(nt_recorder *r);
 
-/* Record e seen in ctx (ctx may be NULL). Returns 1 when the (event, context)
- * pair is new, 0 when known, -1 on NOMEM (the recorder stays consistent). */
+/* Record e seen in ctx (ctx NULL: the event without a context; it then gets
+ * no entry in the provenance's "contexts"). Returns 1 when the (event,
+ * context) pair is new, 0 when known, -1 on NOMEM or when e has no tracer
+ * (the recorder stays consistent).
+ *
+ * Order matters for processing: what an event gives depends on the meta
+ * events before it (phase_change, track_reflection_metadata). A meta event
+ * other than the last one recorded starts a new "segment"; an event already
+ * recorded that is added again in a later segment is replayed again at that
+ * point (nt_recorder_add then returns 1 even for a known context). A hook's
+ * fast-path dedup must therefore include nt_recorder_segment() in its key (or
+ * forget what it saw when the segment changes). */
 int nt_recorder_add(nt_recorder *r, const nt_event *e, const nt_rec_context *ctx);
+
+/* The current segment number (0 before the first meta event). */
+unsigned long nt_recorder_segment(nt_recorder *r);
 
 /* Number of distinct events and of distinct (event, context) pairs. */
 size_t nt_recorder_event_count(nt_recorder *r);
@@ -49,20 +62,52 @@ size_t nt_recorder_context_count(nt_recorder *r);
 /* Increments whenever something new is recorded (to skip needless writes). */
 unsigned long nt_recorder_generation(nt_recorder *r);
 
-/* Replay every distinct event, in first-seen order, through nt_process_event
- * with filters f (NULL: GraalVM's default filters) into out. */
+/* Replay the recording through nt_process_event (a fresh nt_trace_state)
+ * with filters f (NULL: GraalVM's default filters) into out: every distinct
+ * event in first-seen order, and again in each later segment it was seen in
+ * (see nt_recorder_add), which gives what processing every event as it
+ * happened would give. Events the processor rejects are reported and
+ * skipped (NT_ERR_PARSE at the end); NT_ERR_NOMEM stops. Known limit: the
+ * launcher JNI heuristic ignores JNI accesses until the launcher's start-up
+ * sequence is over; such an access repeated identically after it, in the
+ * same segment, is still only replayed at its first position. */
 nt_status nt_recorder_build(nt_recorder *r, nt_config *out, const struct nt_filter_set *f,
                             nt_diags *d);
 
-/* GraalVM trace lines ("[" + one event per line + "]") of events number
- * [from, count) in first-seen order; *next receives the count at the time of
- * the call. Caller frees. */
+/* GraalVM trace lines of entries number [from, count) of the replay
+ * sequence (the distinct events in first-seen order, an event again in each
+ * later segment it was seen in; count >= nt_recorder_event_count): each
+ * event's compact JSON text (nt_event_to_json), joined with ",\n", no
+ * brackets and no trailing separator ("" when there is none), so that
+ * "[\n" + lines + "\n]\n" is a whole trace file (reference §5) and
+ * ",\n" + lines appends to one. *next (may be NULL) receives the count at the
+ * time of the call (the `from` of the next call). Caller frees; NULL on
+ * NOMEM. */
 char *nt_recorder_trace_lines(nt_recorder *r, size_t from, size_t *next);
 
-/* The provenance document (format in README "Provenance file"): for every
+/* The provenance document (format in docs/provenance.md): for every
  * distinct event, the event and the list of contexts it was seen in. Sorted,
- * deterministic. Caller frees. */
+ * deterministic, 2-space indentation, trailing newline. Caller frees; NULL on
+ * NOMEM. */
 char *nt_recorder_provenance_json(nt_recorder *r);
+
+/* Read a provenance document (docs/provenance.md) and add every event and
+ * context in it to `into` (an event listed with no context is added with
+ * ctx NULL). Strict: unknown keys, wrong types, an unsupported version and
+ * events nt_event_parse rejects are errors reported against label (the
+ * position of JSON syntax errors, otherwise the JSON path of the offending
+ * value). On error nothing of the document is added. Returns NT_OK,
+ * NT_ERR_PARSE or NT_ERR_NOMEM. */
+nt_status nt_provenance_read(const char *data, size_t len, const char *label, nt_recorder *into,
+                             nt_diags *d);
+
+/* Add every event and context of `from` to `into` (a union: events new to
+ * `into` are appended in from's first-seen order; idempotent). Segments of
+ * `from` are not carried over, so building a merged recorder replays each
+ * event at its first position only: merge is for provenance (unions of
+ * runs), not for building configs. Merging a recorder into itself does
+ * nothing. Returns NT_OK, NT_ERR_INVAL (NULL) or NT_ERR_NOMEM. */
+nt_status nt_recorder_merge(nt_recorder *into, nt_recorder *from);
 
 #ifdef __cplusplus
 }

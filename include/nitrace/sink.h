@@ -12,11 +12,18 @@
  *    unlocks, so several JVMs can share DIR. A file on disk that cannot be
  *    parsed is reported once and left untouched; nothing is written over it.
  *  - config-to-omit dirs are read at open and subtracted before every write.
- *  - provenance goes to DIR/.nitrace/provenance.json (merged likewise).
- *  - trace-output: events are appended as GraalVM trace lines; the file is a
- *    complete JSON array after every flush.
+ *  - provenance goes to DIR/.nitrace/provenance.json (docs/provenance.md;
+ *    merged likewise).
+ *  - trace-output: the recorder's trace lines (nt_recorder_trace_lines) as a
+ *    GraalVM trace file, created at open ("[\n]\n") and replaced atomically
+ *    at every flush, so it is a complete JSON array after every flush.
  * Write errors (ENOSPC, EACCES, EROFS, ...) are returned as diagnostics; the
- * caller logs them once and goes on.
+ * caller logs them once and goes on. Other diagnostics of a flush (a file
+ * that does not parse, processor warnings) are passed on the first time only:
+ * a sink reports each problem once, write errors (NT_ERR_WRITE) every time.
+ * Flush results: NT_OK; NT_ERR_PARSE when a recorded event was ill-shaped
+ * (reported; the rest was written); NT_ERR_REFUSED when an unparsable file
+ * blocked the write; NT_ERR_WRITE / NT_ERR_NOMEM.
  * Ownership: the sink copies its options. Not thread-safe: one writer thread. */
 #ifndef NITRACE_SINK_H
 #define NITRACE_SINK_H
