@@ -285,7 +285,8 @@ static int java_regex_matches(const char *pattern, const char *name)
         return 0;
     regex_t re;
     int ok = 0;
-    if (regcomp(&re, ere, REG_EXTENDED | REG_NOSUB) == 0) {
+    /* An untamed regex is treated like an untranslatable one: matches nothing. */
+    if (nt_regex_is_tame(ere) && regcomp(&re, ere, REG_EXTENDED | REG_NOSUB) == 0) {
         ok = regexec(&re, name, 0, NULL, 0) == 0;
         regfree(&re);
     }

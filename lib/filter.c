@@ -212,8 +212,18 @@ static nt_status parse_filter(nt_rd *r, json_t *root, nt_fchain *out)
                     if (!slot) {
                         nt_rd_oom(r);
                     } else {
-                        int rc = regcomp(slot, anchored, REG_EXTENDED | REG_NOSUB);
-                        if (rc != 0) {
+                        int rc = nt_regex_is_tame(pat) ? regcomp(slot, anchored,
+                                                                 REG_EXTENDED | REG_NOSUB)
+                                                       : -1;
+                        if (rc == -1) {
+                            nt_rd_push_key(r, include ? "includeClasses" : "excludeClasses");
+                            nt_rd_err(r, 0,
+                                      "write each quantifier once (no \"a++\", \"a*?\"), at "
+                                      "most 64 of them in at most 4096 bytes",
+                                      "regular expression \"%.80s\" is too complex or uses "
+                                      "stacked quantifiers", pat);
+                            nt_rd_pop(r);
+                        } else if (rc != 0) {
                             char msg[160];
                             regerror(rc, slot, msg, sizeof msg);
                             nt_rd_push_key(r, include ? "includeClasses" : "excludeClasses");

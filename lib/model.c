@@ -915,3 +915,44 @@ int nt_glob_match(const char *glob, const char *name)
     free(t);
     return res;
 }
+
+int nt_regex_is_tame(const char *ere)
+{
+    size_t len = strlen(ere), quantifiers = 0;
+    if (len > 4096)
+        return 0;
+    int prev_quant = 0, in_bracket = 0;
+    for (size_t i = 0; i < len; i++) {
+        char ch = ere[i];
+        if (in_bracket) {
+            /* "[]...]" and "[^]...]" start with a literal ']' */
+            if (ch == ']' && !(i > 0 && (ere[i - 1] == '[' || (ere[i - 1] == '^' && i > 1 &&
+                                                               ere[i - 2] == '['))))
+                in_bracket = 0;
+            continue;
+        }
+        if (ch == '\\') {
+            i++;
+            prev_quant = 0;
+            continue;
+        }
+        if (ch == '[') {
+            in_bracket = 1;
+            prev_quant = 0;
+            continue;
+        }
+        int quant = ch == '*' || ch == '+' || ch == '?' || ch == '{';
+        if (quant) {
+            if (prev_quant || ++quantifiers > 64)
+                return 0;
+            if (ch == '{') {
+                const char *close = strchr(ere + i, '}');
+                if (!close)
+                    return 0;
+                i = (size_t)(close - ere);
+            }
+        }
+        prev_quant = quant;
+    }
+    return 1;
+}

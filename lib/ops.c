@@ -252,17 +252,19 @@ static nt_status merge_raw(nt_config *dst, const nt_config *src)
     return NT_OK;
 }
 
-nt_status nt_config_merge(nt_config *dst, const nt_config *src)
+nt_status nt_config_union(nt_config *dst, const nt_config *src)
 {
     if (!dst || !src)
         return NT_ERR_INVAL;
-    if (dst != src) {
-        nt_status st = merge_raw(dst, src);
-        if (st != NT_OK)
-            return st;
-    }
-    nt_config_normalize(dst);
-    return NT_OK;
+    return dst == src ? NT_OK : merge_raw(dst, src);
+}
+
+nt_status nt_config_merge(nt_config *dst, const nt_config *src)
+{
+    nt_status st = nt_config_union(dst, src);
+    if (st == NT_OK)
+        nt_config_normalize(dst);
+    return st;
 }
 
 nt_config *nt_config_clone(const nt_config *c)

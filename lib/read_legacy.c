@@ -238,7 +238,11 @@ static void read_bundles(nt_rd *r, json_t *arr)
         nt_rd_strings(r, o, "locales", 0, 0, 1, &locales, NULL);
         nt_rd_strings(r, o, "classNames", 0, 0, 1, &classes, NULL);
         if (r->errors == before && !r->nomem) {
-            nt_bundle *b = nt_config_add_bundle(r->c, name, NULL, &cond);
+            /* GraalVM accepts "module:baseName" for a bundle in a module. */
+            size_t ml = module_prefix_len(name);
+            char *module = ml ? strndup(name, ml) : NULL;
+            nt_bundle *b = nt_config_add_bundle(r->c, ml ? name + ml + 1 : name, module, &cond);
+            free(module);
             if (!b)
                 nt_rd_oom(r);
             for (size_t k = 0; b && k < locales.n; k++)

@@ -80,11 +80,12 @@ static void scr_free(scratch *s)
     s->used = 0;
 }
 
-/* JVM class name (Class.getName()) -> Java source syntax; no allocation for
- * plain names, which are kept as they are (hidden classes contain '/'). */
+/* JVM class name (Class.getName()) -> Java source syntax with the same rule
+ * as the config readers (nt_java_name); no allocation for plain names
+ * (hidden classes "a.B$$Lambda/0x..." keep their '/'). */
 static const char *jname(scratch *s, const char *name)
 {
-    if (name[0] != '[')
+    if (name[0] != '[' && (!strchr(name, '/') || strchr(name, '.')))
         return name;
     return scr_keep(s, nt_java_name(name));
 }
@@ -418,9 +419,13 @@ static nt_status unsupported(ctx *x, const char *what)
         return NT_OK;
     if (nt_map_put(&x->st->warned_functions, key, (void *)1) != 0)
         return nomem(x);
-    nt_diag_warn(x->d, x->st->label, x->st->line, x->st->col,
-                 "unsupported %s \"%s\" (tracer \"%s\"): its events are skipped", what,
-                 x->e->function ? x->e->function : "", x->e->tracer);
+    if (strcmp(what, "tracer") == 0)
+        nt_diag_warn(x->d, x->st->label, x->st->line, x->st->col,
+                     "unsupported tracer \"%s\": its events are skipped", x->e->tracer);
+    else
+        nt_diag_warn(x->d, x->st->label, x->st->line, x->st->col,
+                     "unsupported %s \"%s\" (tracer \"%s\"): its events are skipped", what,
+                     x->e->function ? x->e->function : "", x->e->tracer);
     return NT_OK;
 }
 
@@ -630,7 +635,7 @@ static nt_status bundle(ctx *x)
     if (n != 5 && n != 7)
         return bad(x, "getBundleImpl has 5 arguments (7 in old traces)",
                    "expected 5 or 7 arguments, found %zu", n);
-    const char *base;
+    const char *base = NULL;
     nt_status st = arg_str(x, 2, &base);
     if (st != NT_OK)
         return st;
@@ -640,7 +645,7 @@ static nt_status bundle(ctx *x)
     if (!b)
         return nomem(x);
     if (n == 5) {
-        const char *tag;
+        const char *tag = NULL;
         if ((st = arg_str(x, 3, &tag)) != NT_OK)
             return st;
         if (known(tag) && nt_strv_add_unique(&b->locales, is(tag, "und") ? "" : tag) != NT_OK)
@@ -707,10 +712,10 @@ static nt_status do_reflect(ctx *x)
     const char *caller = e->caller_class;
     nt_config *c = x->c;
     nt_status st;
-    const char *s0;
+    const char *s0 = NULL;
 
     if (is(fn, "findResource") || is(fn, "findResourceAsStream")) {
-        const char *module;
+        const char *module = NULL;
         if ((st = want_args(x, 2)) != NT_OK || (st = arg_str(x, 0, &module)) != NT_OK ||
             (st = arg_str(x, 1, &s0)) != NT_OK)
             return st;
@@ -984,7 +989,7 @@ static nt_status do_serialization(ctx *x)
     const nt_event *e = x->e;
     const char *fn = e->function;
     nt_status st;
-    const char *name;
+    const char *name = NULL;
     if (is(fn, "ObjectStreamClass.<init>") || is(fn, "ObjectInputStream.readClassDescriptor")) {
         const char *ctor = NULL;
         if (nargs(x) != 1 && nargs(x) != 2)
@@ -1035,7 +1040,7 @@ static nt_status do_serialization(ctx *x)
 static nt_status do_classloading(ctx *x)
 {
     nt_status st;
-    const char *name, *b64;
+    const char *name = NULL, *b64 = NULL;
     if (!is(x->e->function, "onClassFileLoadHook"))
         return unsupported(x, "classloading function");
     if ((st = want_args(x, 2)) != NT_OK || (st = arg_str(x, 0, &name)) != NT_OK ||
@@ -1215,6 +1220,27 @@ static int str_member(json_t *o, const char *key, const char **out, char *err, s
     return 0;
 }
 
+/* A string holding NUL anywhere but as the whole "\u0000" unknown marker
+ * would be cut short by C code: such events are rejected. */
+static int has_embedded_nul(const json_t *v)
+{
+    if (json_is_string(v))
+        return json_string_length(v) != strlen(json_string_value(v)) && json_string_length(v) != 1;
+    size_t i;
+    const char *k;
+    json_t *el;
+    if (json_is_array(v)) {
+        json_array_foreach(v, i, el)
+            if (has_embedded_nul(el))
+                return 1;
+    } else if (json_is_object(v)) {
+        json_object_foreach((json_t *)v, k, el)
+            if (has_embedded_nul(el))
+                return 1;
+    }
+    return 0;
+}
+
 static int event_from_json(json_t *o, nt_event *e, evbuf *b, char *err, size_t errn)
 {
     memset(e, 0, sizeof *e);
@@ -1223,6 +1249,11 @@ static int event_from_json(json_t *o, nt_event *e, evbuf *b, char *err, size_t e
     evbuf_reset(b);
     if (!json_is_object(o)) {
         snprintf(err, errn, "a trace event must be a JSON object");
+        return -1;
+    }
+    if (has_embedded_nul(o)) {
+        snprintf(err, errn, "a string of the event contains a NUL character (\\u0000 is only "
+                            "valid alone, as the unknown-value marker)");
         return -1;
     }
     if (str_member(o, "tracer", &e->tracer, err, errn) ||
@@ -1335,7 +1366,7 @@ static int event_from_json(json_t *o, nt_event *e, evbuf *b, char *err, size_t e
                 a->b = json_is_true(el);
             } else if (json_is_array(el) && is_name_array(el)) {
                 a->kind = NT_ARG_STRINGS;
-                a->strs = b->strs + used;
+                a->strs = b->strs ? b->strs + used : NULL;
                 a->n_strs = json_array_size(el);
                 size_t k;
                 json_t *s;

@@ -213,13 +213,14 @@ int cli_read_inputs(nt_config *dst, char *const *paths, size_t n, const cli_inpu
                 cli_say("check the path and the file's format", "%s: %s", paths[i],
                         nt_status_str(st));
             rc = CLI_EXIT_INPUT;
-        } else if (rc == CLI_EXIT_OK && nt_config_merge(dst, c) != NT_OK) {
+        } else if (rc == CLI_EXIT_OK && nt_config_union(dst, c) != NT_OK) {
             cli_say(NULL, "%s: out of memory while merging", paths[i]);
             rc = CLI_EXIT_INPUT;
         }
         nt_config_free(c);
         nt_diags_free(&d);
     }
+    nt_config_normalize(dst);
     if (n_files)
         *n_files = files;
     return rc;

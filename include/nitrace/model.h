@@ -280,6 +280,11 @@ char *nt_regex_unquote(const char *pattern);
 /* Does glob (GraalVM syntax: '*' within a path segment, '**' across segments,
  * backslash escapes) match name? */
 int nt_glob_match(const char *glob, const char *name);
+/* 1 when a POSIX extended regex is safe to hand to regcomp: at most 4096
+ * bytes and 64 quantifiers, and no quantifier directly after another one
+ * ("a++", "a*{2}", "a+?"): glibc's regcomp needs memory exponential in such
+ * stacks, and in Java they mean possessive/lazy matching that POSIX lacks. */
+int nt_regex_is_tame(const char *ere);
 
 #ifdef __cplusplus
 }

@@ -21,6 +21,10 @@ extern "C" {
 
 /* dst := dst ∪ src (src unchanged). Then normalises dst. */
 nt_status nt_config_merge(nt_config *dst, const nt_config *src);
+/* The same union without normalising: merging many configs, call this for
+ * each and nt_config_normalize once at the end (normalising after every
+ * input costs inputs × result size). */
+nt_status nt_config_union(nt_config *dst, const nt_config *src);
 /* Apply subsumption rules in place (members covered by all* flags, queried
  * methods covered by accessed ones or by queryAll* / all* flags, duplicate
  * resources/bundles). Idempotent. */
