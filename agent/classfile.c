@@ -287,7 +287,7 @@ static char *build_hook_desc(const char *class_name, int pass_receiver, const ch
                              const dparam *ps, size_t np, unsigned flags)
 {
     static const char OBJ[] = "Ljava/lang/Object;";
-    size_t cap = 3 + (pass_receiver ? strlen(class_name) + sizeof OBJ + 2 : 0);
+    size_t cap = 3 + (pass_receiver ? strlen(class_name) + sizeof OBJ + 2 : 0) + sizeof OBJ;
     for (size_t i = 0; i < np; i++)
         cap += ps[i].len > sizeof OBJ ? ps[i].len : sizeof OBJ;
     char *out = malloc(cap + 1);
@@ -315,6 +315,10 @@ static char *build_hook_desc(const char *class_name, int pass_receiver, const ch
             memcpy(out + o, desc + ps[i].off, ps[i].len);
             o += ps[i].len;
         }
+    }
+    if (flags & CF_HOOK_CALLER) {
+        memcpy(out + o, OBJ, sizeof OBJ - 1);
+        o += sizeof OBJ - 1;
     }
     out[o++] = ')';
     out[o++] = 'V';
@@ -990,6 +994,80 @@ done:
     return st;
 }
 
+/* ------------------------------------------------------------------ annotations */
+
+/* Skips one element_value (JVMS 4.7.16.1). Returns 0, or -1 on a bad tag / depth. */
+static int skip_element_value(rd *r, int depth)
+{
+    if (depth > 32)
+        return -1;
+    uint8_t tag = rd_u1(r);
+    switch (tag) {
+    case 'B': case 'C': case 'D': case 'F': case 'I': case 'J': case 'S': case 'Z':
+    case 's': case 'c':
+        rd_skip(r, 2);
+        return 0;
+    case 'e':
+        rd_skip(r, 4);
+        return 0;
+    case '@': {
+        rd_skip(r, 2);
+        uint16_t n = rd_u2(r);
+        for (unsigned i = 0; i < n && !r->bad; i++) {
+            rd_skip(r, 2);
+            if (skip_element_value(r, depth + 1) != 0)
+                return -1;
+        }
+        return 0;
+    }
+    case '[': {
+        uint16_t n = rd_u2(r);
+        for (unsigned i = 0; i < n && !r->bad; i++)
+            if (skip_element_value(r, depth + 1) != 0)
+                return -1;
+        return 0;
+    }
+    default:
+        return r->bad ? 0 : -1;
+    }
+}
+
+int cf_method_has_annotation(const cf_class *c, size_t i, const char *type_desc)
+{
+    if (!c || !type_desc || i >= c->nmethods)
+        return 0;
+    const cf_method *m = &c->methods[i];
+    rd r = {c->data + m->start, m->end - m->start, 0, 0};
+    rd_skip(&r, 6);
+    uint16_t nattr = rd_u2(&r);
+    for (unsigned a = 0; a < nattr && !r.bad; a++) {
+        uint16_t an = rd_u2(&r);
+        uint32_t al = rd_u4(&r);
+        if (r.bad || !rd_need(&r, al))
+            return 0;
+        rd ar = {r.p + r.pos, al, 0, 0};
+        r.pos += al;
+        if (!cp_utf8_eq(c, an, "RuntimeVisibleAnnotations") &&
+            !cp_utf8_eq(c, an, "RuntimeInvisibleAnnotations"))
+            continue;
+        uint16_t n = rd_u2(&ar);
+        for (unsigned k = 0; k < n && !ar.bad; k++) {
+            uint16_t type = rd_u2(&ar);
+            if (ar.bad)
+                break;
+            if (cp_utf8_eq(c, type, type_desc))
+                return 1;
+            uint16_t npairs = rd_u2(&ar);
+            for (unsigned q = 0; q < npairs && !ar.bad; q++) {
+                rd_skip(&ar, 2);
+                if (skip_element_value(&ar, 0) != 0)
+                    return 0;
+            }
+        }
+    }
+    return 0;
+}
+
 /* ------------------------------------------------------------------ instrumentation */
 
 cf_status cf_instrument(const cf_class *c, const char *hook_class, const cf_hook_spec *specs,
@@ -1055,6 +1133,30 @@ cf_status cf_instrument(const cf_class *c, const char *hook_class, const cf_hook
         st = fail(err, err_size, x.buf.oom ? CF_ERR_NOMEM : CF_ERR_UNSUPPORTED,
                   "cannot add constants (constant pool full or out of memory)");
         goto out;
+    }
+    unsigned caller_ref = 0;
+    for (size_t i = 0; i < c->nmethods; i++) {
+        if (spec_of[i] < 0 || !(specs[spec_of[i]].flags & CF_HOOK_CALLER))
+            continue;
+        if (!cf_method_has_annotation(c, i, CF_CALLER_SENSITIVE)) {
+            const cf_hook_spec *sp = &specs[spec_of[i]];
+            st = fail(err, err_size, CF_ERR_UNSUPPORTED,
+                      "method %s%s: CF_HOOK_CALLER needs a @CallerSensitive method",
+                      sp->method_name, sp->method_desc);
+            goto out;
+        }
+        if (!caller_ref) {
+            unsigned rc = cpx_ref(&x, TAG_CLASS, cpx_utf8(&x, "jdk/internal/reflect/Reflection"), 0, 0);
+            unsigned rn = cpx_utf8(&x, "getCallerClass");
+            unsigned rdsc = cpx_utf8(&x, "()Ljava/lang/Class;");
+            unsigned rnat = cpx_ref(&x, TAG_NAMEANDTYPE, rn, rdsc, 1);
+            caller_ref = cpx_ref(&x, TAG_METHODREF, rc, rnat, 1);
+            if (!caller_ref) {
+                st = fail(err, err_size, x.buf.oom ? CF_ERR_NOMEM : CF_ERR_UNSUPPORTED,
+                          "cannot add constants (constant pool full or out of memory)");
+                goto out;
+            }
+        }
     }
     for (size_t i = 0; i < c->nmethods; i++) {
         if (spec_of[i] < 0)
@@ -1122,6 +1224,11 @@ cf_status cf_instrument(const cf_class *c, const char *hook_class, const cf_hook
             st = MFAIL(CF_ERR_MALFORMED, "parameters need %u local slots, max_locals is %u", slot,
                        (unsigned)m->max_locals);
             goto out;
+        }
+        if (sp->flags & CF_HOOK_CALLER) {
+            wb_u1(&inj, 0xb8); /* invokestatic Reflection.getCallerClass() */
+            wb_u2(&inj, caller_ref);
+            pushed++;
         }
         wb_u1(&inj, 0xb8); /* invokestatic */
         wb_u2(&inj, mref[i]);

@@ -90,6 +90,18 @@ long cf_find_method(const cf_class *cls, const char *name, const char *desc);
 
 #define CF_HOOK_ERASE_REFS 1u /* every reference type in the hook descriptor (receiver,
                                  objects, arrays) becomes Ljava/lang/Object; */
+#define CF_HOOK_CALLER 2u     /* also pass the caller class as a last Ljava/lang/Object;
+                                 argument: `invokestatic jdk/internal/reflect/Reflection.
+                                 getCallerClass()Ljava/lang/Class;` right before the hook call.
+                                 Only valid in methods annotated @CallerSensitive (the JVM throws
+                                 InternalError otherwise): cf_instrument refuses
+                                 (CF_ERR_UNSUPPORTED) a selected method without the annotation. */
+
+#define CF_CALLER_SENSITIVE "Ljdk/internal/reflect/CallerSensitive;"
+
+/* 1 if method i carries a (runtime-visible or -invisible) annotation of type `type_desc`
+ * (a field descriptor, e.g. CF_CALLER_SENSITIVE), else 0 (also for bad input). */
+int cf_method_has_annotation(const cf_class *cls, size_t i, const char *type_desc);
 
 typedef struct cf_hook_spec {
     const char *method_name; /* e.g. "forName" */

@@ -37,8 +37,7 @@ typedef struct method_facts {
 static pthread_mutex_t facts_mu = PTHREAD_MUTEX_INITIALIZER;
 static nt_map facts; /* key: jmethodID as hex text -> method_facts* (never freed: bounded by methods) */
 
-/* "Lcom/x/Y;" -> "com.x.Y"; array signatures keep their JVM form with dots
- * ("[Ljava.lang.String;"), as Class.getName() gives them. */
+/* "Lcom/x/Y;" -> "com.x.Y", as Class.getName() gives it. */
 static void sig_to_name(const char *sig, char *out, size_t n)
 {
     size_t len = strlen(sig);
@@ -49,8 +48,9 @@ static void sig_to_name(const char *sig, char *out, size_t n)
     }
     if (len >= n)
         len = n - 1;
+    /* Hidden classes: signature "Lp/Foo.0x1a;" is Class.getName() "p.Foo/0x1a". */
     for (size_t i = 0; i < len; i++)
-        out[i] = s[i] == '/' ? '.' : s[i];
+        out[i] = s[i] == '/' ? '.' : s[i] == '.' ? '/' : s[i];
     out[len] = '\0';
 }
 

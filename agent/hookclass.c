@@ -1,0 +1,246 @@
+/* The hook class: a class file written here (no javac at build time) with one
+ * `public static native void` per intercepted method, defined with the boot
+ * loader in its unnamed module, read by every module (AddModuleReads), its
+ * natives bound to agent/hooks.c with RegisterNatives. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent_priv.h"
+#include "classfile.h"
+#include "intercepts.h"
+
+typedef struct buf {
+    uint8_t *d;
+    size_t len, cap;
+    int oom;
+} buf;
+
+static void put(buf *b, const void *p, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->len + n > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 1024;
+        while (cap < b->len + n)
+            cap *= 2;
+        uint8_t *d = realloc(b->d, cap);
+        if (!d) {
+            b->oom = 1;
+            return;
+        }
+        b->d = d;
+        b->cap = cap;
+    }
+    memcpy(b->d + b->len, p, n);
+    b->len += n;
+}
+
+static void u1(buf *b, unsigned v)
+{
+    uint8_t c = (uint8_t)v;
+    put(b, &c, 1);
+}
+
+static void u2(buf *b, unsigned v)
+{
+    uint8_t c[2] = {(uint8_t)(v >> 8), (uint8_t)v};
+    put(b, c, 2);
+}
+
+static void u4(buf *b, uint32_t v)
+{
+    uint8_t c[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
+    put(b, c, 4);
+}
+
+/* Appends a CONSTANT_Utf8 (ASCII only: every name here is) to the pool and
+ * returns its index. */
+static unsigned utf8(buf *cp, unsigned *next, const char *s)
+{
+    size_t n = strlen(s);
+    u1(cp, 1);
+    u2(cp, (unsigned)n);
+    put(cp, s, n);
+    return (*next)++;
+}
+
+/* One hook method: name + descriptor (malloc'd). */
+typedef struct hm {
+    const char *name;
+    char *desc;
+    void *fn;
+} hm;
+
+/* The natives of the hook class, in class-file order. Caller frees descs. */
+static int hook_methods(hm **out, size_t *nout)
+{
+    size_t n;
+    const nt_icpt *t = nt_icpt_table(&n);
+    hm *v = calloc(2 * n, sizeof *v);
+    if (!v)
+        return -1;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        for (int caller = 0; caller <= ((t[i].flags & NT_I_CS) ? 1 : 0); caller++) {
+            unsigned flags = CF_HOOK_ERASE_REFS | (caller ? CF_HOOK_CALLER : 0);
+            char *d = cf_hook_descriptor(t[i].cls, t[i].method, t[i].desc, t[i].is_static, flags);
+            if (!d)
+                goto fail;
+            v[k].name = t[i].hook;
+            v[k].desc = d;
+            v[k].fn = caller ? t[i].fn_caller : t[i].fn;
+            k++;
+        }
+    }
+    *out = v;
+    *nout = k;
+    return 0;
+fail:
+    for (size_t j = 0; j < k; j++)
+        free(v[j].desc);
+    free(v);
+    return -1;
+}
+
+static void free_methods(hm *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i].desc);
+    free(v);
+}
+
+int nt_hookclass_bytes(uint8_t **out, size_t *out_len)
+{
+    hm *ms = NULL;
+    size_t nm = 0;
+    *out = NULL;
+    *out_len = 0;
+    if (hook_methods(&ms, &nm) != 0)
+        return -1;
+    buf cp = {0}, b = {0};
+    unsigned next = 1;
+    unsigned this_name = utf8(&cp, &next, NT_HOOK_CLASS);
+    u1(&cp, 7);
+    u2(&cp, this_name);
+    unsigned this_cls = next++;
+    unsigned super_name = utf8(&cp, &next, "java/lang/Object");
+    u1(&cp, 7);
+    u2(&cp, super_name);
+    unsigned super_cls = next++;
+    unsigned *mn = calloc(nm ? nm : 1, 2 * sizeof *mn);
+    if (!mn) {
+        free_methods(ms, nm);
+        free(cp.d);
+        return -1;
+    }
+    for (size_t i = 0; i < nm; i++) {
+        mn[2 * i] = utf8(&cp, &next, ms[i].name);
+        mn[2 * i + 1] = utf8(&cp, &next, ms[i].desc);
+    }
+    u4(&b, 0xCAFEBABEu);
+    u2(&b, 0);
+    u2(&b, 52); /* Java 8 class file: natives need nothing newer */
+    u2(&b, next);
+    put(&b, cp.d, cp.len);
+    u2(&b, 0x0001 | 0x0010 | 0x0020); /* ACC_PUBLIC | ACC_FINAL | ACC_SUPER */
+    u2(&b, this_cls);
+    u2(&b, super_cls);
+    u2(&b, 0); /* interfaces */
+    u2(&b, 0); /* fields */
+    u2(&b, (unsigned)nm);
+    for (size_t i = 0; i < nm; i++) {
+        u2(&b, 0x0001 | 0x0008 | 0x0100); /* ACC_PUBLIC | ACC_STATIC | ACC_NATIVE */
+        u2(&b, mn[2 * i]);
+        u2(&b, mn[2 * i + 1]);
+        u2(&b, 0); /* no attributes */
+    }
+    u2(&b, 0); /* class attributes */
+    free(mn);
+    free(cp.d);
+    free_methods(ms, nm);
+    if (b.oom || cp.oom || next > 65535u) {
+        free(b.d);
+        return -1;
+    }
+    *out = b.d;
+    *out_len = b.len;
+    return 0;
+}
+
+int nt_hookclass_define(JNIEnv *env)
+{
+    uint8_t *bytes = NULL;
+    size_t len = 0;
+    if (nt_hookclass_bytes(&bytes, &len) != 0) {
+        nt_log("cannot build the hook class (out of memory)");
+        return -1;
+    }
+    jclass cls = (*env)->DefineClass(env, NT_HOOK_CLASS, NULL, (const jbyte *)bytes, (jsize)len);
+    free(bytes);
+    if (!cls) {
+        if ((*env)->ExceptionCheck(env)) {
+            (*env)->ExceptionDescribe(env);
+            (*env)->ExceptionClear(env);
+        }
+        nt_log("cannot define the hook class %s with the boot loader", NT_HOOK_CLASS);
+        return -1;
+    }
+    hm *ms = NULL;
+    size_t nm = 0;
+    if (hook_methods(&ms, &nm) != 0) {
+        nt_log("cannot bind the hook class (out of memory)");
+        return -1;
+    }
+    JNINativeMethod *jm = calloc(nm ? nm : 1, sizeof *jm);
+    if (!jm) {
+        free_methods(ms, nm);
+        nt_log("cannot bind the hook class (out of memory)");
+        return -1;
+    }
+    for (size_t i = 0; i < nm; i++) {
+        jm[i].name = (char *)ms[i].name;
+        jm[i].signature = ms[i].desc;
+        jm[i].fnPtr = ms[i].fn;
+    }
+    jint rc = (*env)->RegisterNatives(env, cls, jm, (jint)nm);
+    free(jm);
+    free_methods(ms, nm);
+    if (rc != 0) {
+        if ((*env)->ExceptionCheck(env)) {
+            (*env)->ExceptionDescribe(env);
+            (*env)->ExceptionClear(env);
+        }
+        nt_log("cannot bind the natives of the hook class");
+        return -1;
+    }
+    /* every module of the boot layer (java.base, jdk.unsupported, ...) reads
+     * the hook class's (unnamed) module, so rewritten JDK code links to it */
+    jvmtiEnv *jvmti = nt_g.jvmti;
+    jclass cc = (*env)->GetObjectClass(env, cls);
+    jmethodID get_module = cc ? (*env)->GetMethodID(env, cc, "getModule", "()Ljava/lang/Module;")
+                              : NULL;
+    jobject hook_module = get_module ? (*env)->CallObjectMethod(env, cls, get_module) : NULL;
+    if ((*env)->ExceptionCheck(env))
+        (*env)->ExceptionClear(env);
+    jint nmod = 0;
+    jobject *mods = NULL;
+    if (!hook_module || (*jvmti)->GetAllModules(jvmti, &nmod, &mods) != JVMTI_ERROR_NONE) {
+        nt_log("cannot find the modules that must read the hook class");
+        return -1;
+    }
+    /* GetAllModules made nmod local references at once (-Xcheck:jni counts them) */
+    (*env)->EnsureLocalCapacity(env, nmod + 32);
+    int rc2 = 0;
+    for (jint i = 0; i < nmod; i++) {
+        if ((*jvmti)->AddModuleReads(jvmti, mods[i], hook_module) != JVMTI_ERROR_NONE)
+            rc2 = -1;
+        (*env)->DeleteLocalRef(env, mods[i]);
+    }
+    (*jvmti)->Deallocate(jvmti, (unsigned char *)mods);
+    if (rc2 != 0) {
+        nt_log("cannot make the JDK's modules read the hook class");
+        return -1;
+    }
+    (*env)->DeleteLocalRef(env, cls);
+    return 0;
+}

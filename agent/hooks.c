@@ -1,0 +1,1557 @@
+/* The native hooks behind the hook class: JNI arguments -> nt_event ->
+ * nt_recorder_add.
+ *
+ * Every hook first builds a 128-bit key of what identifies the access (hook,
+ * class identities as JVMTI tags, string characters via GetStringRegion into
+ * a stack buffer, (class, slot) of reflected members) and of where it comes from (the caller class
+ * handed in by the rewritten @CallerSensitive method, or else the caller
+ * frame's jmethodID from a one-frame GetStackTrace) and looks it up in a
+ * striped set. A hit (a hot loop repeating the same access) ends there: no
+ * allocation, no upcall, no full stack walk. Only a first sighting builds
+ * names (JVMTI), walks the stack for the context (nt_stack_context) and hands
+ * the event to the recorder. Hooks never call the intercepted method. */
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent_priv.h"
+#include "intercepts.h"
+
+#define JV (nt_g.jvmti)
+
+/* ---- identities ----------------------------------------------------------- */
+
+static volatile jlong next_tag = 1;
+
+/* A stable number for an object (class, MethodType, Locale): its JVMTI tag. */
+static uint64_t obj_id(jobject o)
+{
+    if (!o)
+        return 0;
+    jlong tag = 0;
+    if ((*JV)->GetTag(JV, o, &tag) != JVMTI_ERROR_NONE)
+        return 0;
+    if (tag == 0) {
+        tag = __atomic_fetch_add(&next_tag, 1, __ATOMIC_RELAXED);
+        if ((*JV)->SetTag(JV, o, tag) != JVMTI_ERROR_NONE)
+            return 0;
+    }
+    return (uint64_t)tag;
+}
+
+/* ---- keys ----------------------------------------------------------------- */
+
+typedef struct key {
+    uint64_t a, b;
+} key;
+
+static void k_init(key *k, const char *hook)
+{
+    k->a = 0xcbf29ce484222325ull;
+    k->b = 0x84222325cbf29ce4ull;
+    for (const char *p = hook; *p; p++) {
+        k->a = (k->a ^ (uint8_t)*p) * 0x100000001b3ull;
+        k->b = ((k->b << 5 | k->b >> 59) ^ (uint8_t)*p) * 0x9E3779B97F4A7C15ull;
+    }
+}
+
+static void k_u64(key *k, uint64_t v)
+{
+    k->a = (k->a ^ v) * 0x100000001b3ull;
+    k->a ^= k->a >> 29;
+    k->b = ((k->b << 7 | k->b >> 57) ^ v) * 0x9E3779B97F4A7C15ull;
+    k->b ^= k->b >> 31;
+}
+
+/* String characters, copied in chunks into a stack buffer (no allocation). */
+static void k_str(key *k, JNIEnv *env, jobject s)
+{
+    if (!s) {
+        k_u64(k, 0xFFFFFFFFull);
+        return;
+    }
+    jsize n = (*env)->GetStringLength(env, s);
+    k_u64(k, (uint64_t)n);
+    jchar buf[128];
+    for (jsize off = 0; off < n; off += 128) {
+        jsize len = n - off < 128 ? n - off : 128;
+        (*env)->GetStringRegion(env, s, off, len, buf);
+        for (jsize i = 0; i < len; i += 4) {
+            uint64_t v = buf[i];
+            if (i + 1 < len)
+                v |= (uint64_t)buf[i + 1] << 16;
+            if (i + 2 < len)
+                v |= (uint64_t)buf[i + 2] << 32;
+            if (i + 3 < len)
+                v |= (uint64_t)buf[i + 3] << 48;
+            k_u64(k, v);
+        }
+    }
+}
+
+static void k_obj(key *k, jobject o)
+{
+    k_u64(k, obj_id(o));
+}
+
+static void k_class_array(key *k, JNIEnv *env, jobject arr)
+{
+    if (!arr) {
+        k_u64(k, 0xFFFFFFFEull);
+        return;
+    }
+    jsize n = (*env)->GetArrayLength(env, arr);
+    k_u64(k, (uint64_t)n);
+    for (jsize i = 0; i < n; i++) {
+        jobject c = (*env)->GetObjectArrayElement(env, arr, i);
+        k_obj(k, c);
+        if (c)
+            (*env)->DeleteLocalRef(env, c);
+    }
+}
+
+/* The caller frame's method (depth: frames above it, the hook's own frame
+ * is 0 and the intercepted method 1). */
+static void k_frame(key *k, int depth)
+{
+    jvmtiFrameInfo fi;
+    jint count = 0;
+    if ((*JV)->GetStackTrace(JV, NULL, depth, 1, &fi, &count) == JVMTI_ERROR_NONE && count == 1)
+        k_u64(k, (uint64_t)(uintptr_t)fi.method);
+    else
+        k_u64(k, 0);
+}
+
+/* ---- the seen-set: 64 stripes of open-addressing sets of 128-bit keys ------ */
+
+#define NSTRIPES 64
+
+typedef struct stripe {
+    pthread_mutex_t mu;
+    key *slots;
+    size_t cap, count;
+} stripe;
+
+static stripe stripes[NSTRIPES];
+static pthread_once_t stripes_once = PTHREAD_ONCE_INIT;
+
+static void stripes_init(void)
+{
+    for (int i = 0; i < NSTRIPES; i++)
+        pthread_mutex_init(&stripes[i].mu, NULL);
+}
+
+/* 1 if k was seen before; else inserts it and returns 0 (-1 on NOMEM). */
+static int seen(key k)
+{
+    if (k.a == 0 && k.b == 0)
+        k.a = 1;
+    stripe *s = &stripes[(k.a >> 58) & (NSTRIPES - 1)];
+    pthread_mutex_lock(&s->mu);
+    if (s->count * 2 >= s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 256;
+        key *ns = calloc(cap, sizeof *ns);
+        if (!ns) {
+            pthread_mutex_unlock(&s->mu);
+            return -1;
+        }
+        for (size_t i = 0; i < s->cap; i++) {
+            key o = s->slots[i];
+            if (o.a == 0 && o.b == 0)
+                continue;
+            size_t j = (size_t)o.b & (cap - 1);
+            while (ns[j].a || ns[j].b)
+                j = (j + 1) & (cap - 1);
+            ns[j] = o;
+        }
+        free(s->slots);
+        s->slots = ns;
+        s->cap = cap;
+    }
+    size_t j = (size_t)k.b & (s->cap - 1);
+    for (;;) {
+        key o = s->slots[j];
+        if (o.a == 0 && o.b == 0)
+            break;
+        if (o.a == k.a && o.b == k.b) {
+            pthread_mutex_unlock(&s->mu);
+            return 1;
+        }
+        j = (j + 1) & (s->cap - 1);
+    }
+    s->slots[j] = k;
+    s->count++;
+    pthread_mutex_unlock(&s->mu);
+    return 0;
+}
+
+/* Ends the fast path: 1 = go on (first sighting), 0 = known. */
+static int first_sighting(key k)
+{
+    int r = seen(k);
+    if (r < 0) {
+        nt_fail("out of memory in the access cache");
+        return 0;
+    }
+    return r == 0;
+}
+
+/* ---- slow-path helpers ------------------------------------------------------ */
+
+/* Strings allocated while building one event; freed together. */
+typedef struct arena {
+    char *p[64];
+    int n;
+    int oom;
+} arena;
+
+static char *a_keep(arena *a, char *s)
+{
+    if (!s) {
+        a->oom = 1;
+        return NULL;
+    }
+    if (a->n == 64) {
+        free(s);
+        a->oom = 1;
+        return NULL;
+    }
+    a->p[a->n++] = s;
+    return s;
+}
+
+static void a_free(arena *a)
+{
+    for (int i = 0; i < a->n; i++)
+        free(a->p[i]);
+    a->n = 0;
+}
+
+/* One type descriptor ("I", "[Ljava/lang/String;", "Lp/C;") in Class.getName()
+ * form ("int", "[Ljava.lang.String;", "p.C"). len: descriptor length. */
+static char *desc_to_name(const char *d, size_t len)
+{
+    static const struct {
+        char c;
+        const char *n;
+    } prim[] = {{'Z', "boolean"}, {'B', "byte"}, {'C', "char"},   {'S', "short"}, {'I', "int"},
+                {'J', "long"},    {'F', "float"}, {'D', "double"}, {'V', "void"}};
+    if (len == 1) {
+        for (size_t i = 0; i < sizeof prim / sizeof *prim; i++)
+            if (prim[i].c == d[0])
+                return strdup(prim[i].n);
+        return NULL;
+    }
+    const char *s = d;
+    size_t n = len;
+    if (d[0] == 'L' && d[len - 1] == ';') {
+        s = d + 1;
+        n = len - 2;
+    }
+    char *out = malloc(n + 1);
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        out[i] = s[i] == '/' ? '.' : s[i];
+    out[n] = '\0';
+    return out;
+}
+
+/* Class.getName() of a class, from JVMTI (no upcall). Kept in the arena. */
+static const char *class_name(arena *a, jobject cls)
+{
+    if (!cls)
+        return NULL;
+    char *sig = NULL;
+    if ((*JV)->GetClassSignature(JV, cls, &sig, NULL) != JVMTI_ERROR_NONE || !sig)
+        return NT_UNKNOWN;
+    char *n = desc_to_name(sig, strlen(sig));
+    (*JV)->Deallocate(JV, (unsigned char *)sig);
+    return n ? a_keep(a, n) : NT_UNKNOWN;
+}
+
+/* The class's type descriptor with dots ("[Ljava.lang.String;", "I"): the
+ * element of an array class name. Kept in the arena. */
+static const char *class_desc_dots(arena *a, jobject cls)
+{
+    char *sig = NULL;
+    if (!cls || (*JV)->GetClassSignature(JV, cls, &sig, NULL) != JVMTI_ERROR_NONE || !sig)
+        return NULL;
+    char *out = strdup(sig);
+    (*JV)->Deallocate(JV, (unsigned char *)sig);
+    if (out)
+        for (char *p = out; *p; p++)
+            if (*p == '/')
+                *p = '.';
+    return a_keep(a, out);
+}
+
+static const char *jstr(arena *a, JNIEnv *env, jobject s)
+{
+    if (!s)
+        return NULL;
+    const char *u = (*env)->GetStringUTFChars(env, s, NULL);
+    if (!u) {
+        (*env)->ExceptionClear(env);
+        a->oom = 1;
+        return NULL;
+    }
+    char *c = strdup(u);
+    (*env)->ReleaseStringUTFChars(env, s, u);
+    return a_keep(a, c);
+}
+
+#define MAXP 255
+
+/* Names of the classes in a Class[] (NULL array: none). */
+static size_t class_array_names(arena *a, JNIEnv *env, jobject arr, const char **names, size_t max)
+{
+    if (!arr)
+        return 0;
+    jsize n = (*env)->GetArrayLength(env, arr);
+    size_t k = 0;
+    for (jsize i = 0; i < n && k < max; i++) {
+        jobject c = (*env)->GetObjectArrayElement(env, arr, i);
+        names[k++] = c ? class_name(a, c) : NT_UNKNOWN;
+        if (c)
+            (*env)->DeleteLocalRef(env, c);
+    }
+    return k;
+}
+
+/* ---- cached JDK handles ----------------------------------------------------- */
+
+static jmethodID m_class_new_instance; /* Class.newInstance() */
+static jmethodID m_enclosing0;         /* Class.getEnclosingMethod0() */
+static jmethodID m_locale_tag;         /* Locale.toLanguageTag() */
+static jmethodID m_mt_params;          /* MethodType.parameterArray() */
+static jmethodID m_osc_name;           /* ObjectStreamClass.getName() */
+static jmethodID m_sl_capturing;       /* SerializedLambda.getCapturingClass() */
+static jclass c_serializable;          /* java.io.Serializable (global) */
+static jclass c_class;                 /* java.lang.Class (global) */
+static jint class_new_instance_slot = -1;
+static jfieldID f_method_clazz, f_method_slot, f_method_name, f_method_params;
+static jfieldID f_ctor_clazz, f_ctor_slot, f_ctor_params;
+static jfieldID f_field_clazz, f_field_slot, f_field_name;
+static jclass c_classloader;           /* java.lang.ClassLoader (global) */
+
+static jmethodID method_id(JNIEnv *env, const char *cls, const char *name, const char *sig)
+{
+    jclass c = (*env)->FindClass(env, cls);
+    if (!c) {
+        (*env)->ExceptionClear(env);
+        return NULL;
+    }
+    jmethodID m = (*env)->GetMethodID(env, c, name, sig);
+    if (!m)
+        (*env)->ExceptionClear(env);
+    (*env)->DeleteLocalRef(env, c);
+    return m;
+}
+
+static jclass global_class(JNIEnv *env, const char *name)
+{
+    jclass c = (*env)->FindClass(env, name);
+    if (!c) {
+        (*env)->ExceptionClear(env);
+        return NULL;
+    }
+    jclass g = (*env)->NewGlobalRef(env, c);
+    (*env)->DeleteLocalRef(env, c);
+    return g;
+}
+
+/* A method of a class that has an instance at hand (hence is initialized). */
+static jmethodID lazy_mid(JNIEnv *env, jmethodID *slot, const char *cls, const char *name,
+                          const char *sig)
+{
+    jmethodID m = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+    if (!m) {
+        m = method_id(env, cls, name, sig);
+        if (m)
+            __atomic_store_n(slot, m, __ATOMIC_RELEASE);
+    }
+    return m;
+}
+
+#define MID_LOCALE_TAG(env) \
+    lazy_mid(env, &m_locale_tag, "java/util/Locale", "toLanguageTag", "()Ljava/lang/String;")
+#define MID_MT_PARAMS(env)                                                            \
+    lazy_mid(env, &m_mt_params, "java/lang/invoke/MethodType", "parameterArray", \
+             "()[Ljava/lang/Class;")
+#define MID_OSC_NAME(env) \
+    lazy_mid(env, &m_osc_name, "java/io/ObjectStreamClass", "getName", "()Ljava/lang/String;")
+#define MID_SL_CAPTURING(env)                                                                  \
+    lazy_mid(env, &m_sl_capturing, "java/lang/invoke/SerializedLambda", "getCapturingClass", \
+             "()Ljava/lang/String;")
+
+int nt_hooks_init(JNIEnv *env)
+{
+    pthread_once(&stripes_once, stripes_init);
+    /* Only classes initialized long before VMInit here: JNI FindClass/GetMethodID
+     * initialize classes, and the agent must not change the program's class
+     * initialization order. The others are resolved on first use (lazy_mid),
+     * when an instance proves their class is initialized. */
+    m_class_new_instance = method_id(env, "java/lang/Class", "newInstance", "()Ljava/lang/Object;");
+    c_serializable = global_class(env, "java/io/Serializable");
+    c_classloader = global_class(env, "java/lang/ClassLoader");
+    c_class = global_class(env, "java/lang/Class");
+    m_enclosing0 = method_id(env, "java/lang/Class", "getEnclosingMethod0", "()[Ljava/lang/Object;");
+    jclass cm = (*env)->FindClass(env, "java/lang/reflect/Method");
+    jclass cc = (*env)->FindClass(env, "java/lang/reflect/Constructor");
+    jclass cf = (*env)->FindClass(env, "java/lang/reflect/Field");
+    if (!cm || !cc || !cf) {
+        (*env)->ExceptionClear(env);
+        nt_log("cannot resolve java.lang.reflect classes");
+        return -1;
+    }
+    f_method_clazz = (*env)->GetFieldID(env, cm, "clazz", "Ljava/lang/Class;");
+    f_method_slot = (*env)->GetFieldID(env, cm, "slot", "I");
+    f_method_name = (*env)->GetFieldID(env, cm, "name", "Ljava/lang/String;");
+    f_method_params = (*env)->GetFieldID(env, cm, "parameterTypes", "[Ljava/lang/Class;");
+    f_ctor_clazz = (*env)->GetFieldID(env, cc, "clazz", "Ljava/lang/Class;");
+    f_ctor_slot = (*env)->GetFieldID(env, cc, "slot", "I");
+    f_ctor_params = (*env)->GetFieldID(env, cc, "parameterTypes", "[Ljava/lang/Class;");
+    f_field_clazz = (*env)->GetFieldID(env, cf, "clazz", "Ljava/lang/Class;");
+    f_field_slot = (*env)->GetFieldID(env, cf, "slot", "I");
+    f_field_name = (*env)->GetFieldID(env, cf, "name", "Ljava/lang/String;");
+    if ((*env)->ExceptionCheck(env))
+        (*env)->ExceptionClear(env);
+    if (m_class_new_instance && c_class && f_method_slot) {
+        jobject m = (*env)->ToReflectedMethod(env, c_class, m_class_new_instance, JNI_FALSE);
+        if (m)
+            class_new_instance_slot = (*env)->GetIntField(env, m, f_method_slot);
+        if ((*env)->ExceptionCheck(env))
+            (*env)->ExceptionClear(env);
+    }
+    if (!m_class_new_instance || !c_serializable || !c_classloader || !c_class ||
+        !f_method_clazz || !f_method_slot || !f_method_name || !f_method_params ||
+        !f_ctor_clazz || !f_ctor_slot || !f_ctor_params || !f_field_clazz || !f_field_slot ||
+        !f_field_name) {
+        nt_log("cannot resolve the JDK methods the hooks need");
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- recording -------------------------------------------------------------- */
+
+/* How a hook knows its caller. */
+typedef struct who {
+    int cs;         /* the caller class was handed in (cls; NULL = no Java caller) */
+    jobject cls;
+    int depth;      /* else: the caller frame's depth */
+} who;
+
+static who by_class(jobject cls)
+{
+    who w = {1, cls, 2};
+    return w;
+}
+
+static who by_frame(int depth)
+{
+    who w = {0, NULL, depth};
+    return w;
+}
+
+static void k_who(key *k, who w)
+{
+    if (w.cs)
+        k_u64(k, obj_id(w.cls) ^ 0x5a5a5a5a00000000ull);
+    else
+        k_frame(k, w.depth);
+}
+
+/* First sighting: fill the context from the stack and record. */
+static void record(nt_event *e, who w, arena *a)
+{
+    if (a->oom) {
+        nt_fail("out of memory building a trace event");
+        return;
+    }
+    nt_rec_context ctx;
+    char buf[2048];
+    if (nt_stack_context(JV, w.depth, &ctx, buf, sizeof buf) != 0) {
+        memset(&ctx, 0, sizeof ctx);
+        ctx.main_phase = nt_g.main_phase;
+    }
+    if (w.cs) {
+        ctx.caller_class = w.cls ? class_name(a, w.cls) : NULL;
+        if (ctx.caller_class && nt_is_unknown(ctx.caller_class))
+            ctx.caller_class = NULL;
+    }
+    e->caller_class = ctx.caller_class;
+    if (nt_recorder_add(nt_g.rec, e, &ctx) < 0)
+        nt_fail("out of memory recording an access");
+}
+
+static void reflect_event(nt_event *e, const char *function)
+{
+    memset(e, 0, sizeof *e);
+    e->tracer = "reflect";
+    e->function = function;
+    e->result = -1;
+    e->track = -1;
+}
+
+static nt_arg arg_s(const char *s)
+{
+    nt_arg x;
+    memset(&x, 0, sizeof x);
+    if (!s)
+        x.kind = NT_ARG_NULL;
+    else if (nt_is_unknown(s))
+        x.kind = NT_ARG_UNKNOWN;
+    else {
+        x.kind = NT_ARG_STRING;
+        x.str = s;
+    }
+    return x;
+}
+
+static nt_arg arg_v(const char *const *v, size_t n)
+{
+    nt_arg x;
+    memset(&x, 0, sizeof x);
+    x.kind = NT_ARG_STRINGS;
+    x.strs = v;
+    x.n_strs = n;
+    return x;
+}
+
+static nt_arg arg_unknown(void)
+{
+    nt_arg x;
+    memset(&x, 0, sizeof x);
+    x.kind = NT_ARG_UNKNOWN;
+    return x;
+}
+
+/* Leave the hook: no exception of ours may escape into the program. */
+static void done(JNIEnv *env)
+{
+    if ((*env)->ExceptionCheck(env))
+        (*env)->ExceptionClear(env);
+    nt_leave();
+}
+
+/* ---- class lookup ------------------------------------------------------------ */
+
+static void for_name(JNIEnv *env, const char *function, jobject name, who w)
+{
+    if (!name || !nt_enter())
+        return;
+    key k;
+    k_init(&k, function);
+    k_str(&k, env, name);
+    k_who(&k, w);
+    if (first_sighting(k)) {
+        arena a = {0};
+        nt_event e;
+        reflect_event(&e, function);
+        e.class_name = "java.lang.Class";
+        nt_arg args[1] = {arg_s(jstr(&a, env, name))};
+        e.has_args = 1;
+        e.args = args;
+        e.n_args = 1;
+        record(&e, w, &a);
+        a_free(&a);
+    }
+    done(env);
+}
+
+void JNICALL nth_forName1(JNIEnv *env, jclass h, jobject name)
+{
+    (void)h;
+    for_name(env, "forName", name, by_frame(2));
+}
+void JNICALL nth_forName1C(JNIEnv *env, jclass h, jobject name, jobject caller)
+{
+    (void)h;
+    for_name(env, "forName", name, by_class(caller));
+}
+void JNICALL nth_forName3(JNIEnv *env, jclass h, jobject name, jboolean init, jobject loader)
+{
+    (void)h;
+    (void)init;
+    (void)loader;
+    for_name(env, "forName", name, by_frame(2));
+}
+void JNICALL nth_forName3C(JNIEnv *env, jclass h, jobject name, jboolean init, jobject loader,
+                           jobject caller)
+{
+    (void)h;
+    (void)init;
+    (void)loader;
+    for_name(env, "forName", name, by_class(caller));
+}
+void JNICALL nth_forNameCaller(JNIEnv *env, jclass h, jobject name, jobject caller)
+{
+    (void)h;
+    for_name(env, "forName", name, by_class(caller));
+}
+void JNICALL nth_forNameModule(JNIEnv *env, jclass h, jobject module, jobject name)
+{
+    (void)h;
+    (void)module;
+    for_name(env, "forName", name, by_frame(2));
+}
+void JNICALL nth_forNameModuleC(JNIEnv *env, jclass h, jobject module, jobject name,
+                                jobject caller)
+{
+    (void)h;
+    (void)module;
+    for_name(env, "forName", name, by_class(caller));
+}
+
+void JNICALL nth_findSystemClass(JNIEnv *env, jclass h, jobject loader, jobject name)
+{
+    (void)h;
+    (void)loader;
+    for_name(env, "findSystemClass", name, by_frame(2));
+}
+
+/* Is the bytecode at (method, bci) `invokevirtual X.loadClass(String)Class`?
+ * GraalVM's rule for telling explicit loadClass calls from class loading the
+ * VM starts. */
+static int explicit_load_class(jmethodID m, jlocation bci)
+{
+    if (bci < 0)
+        return 0;
+    jint blen = 0;
+    unsigned char *code = NULL;
+    if ((*JV)->GetBytecodes(JV, m, &blen, &code) != JVMTI_ERROR_NONE)
+        return 0;
+    int ok = 0;
+    unsigned idx = 0;
+    if (bci + 2 < blen && code[bci] == 0xb6)
+        idx = (unsigned)code[bci + 1] << 8 | code[bci + 2];
+    (*JV)->Deallocate(JV, code);
+    if (!idx)
+        return 0;
+    jclass cls = NULL;
+    jint count = 0, bytes = 0;
+    unsigned char *cp = NULL;
+    if ((*JV)->GetMethodDeclaringClass(JV, m, &cls) != JVMTI_ERROR_NONE ||
+        (*JV)->GetConstantPool(JV, cls, &count, &bytes, &cp) != JVMTI_ERROR_NONE)
+        return 0;
+    /* offsets of entries 1..count-1 */
+    size_t *off = calloc((size_t)count + 1, sizeof *off);
+    size_t p = 0;
+    for (jint i = 1; off && i < count && p < (size_t)bytes; i++) {
+        off[i] = p;
+        unsigned tag = cp[p];
+        size_t len;
+        switch (tag) {
+        case 1: len = 3 + ((size_t)cp[p + 1] << 8 | cp[p + 2]); break;
+        case 3: case 4: case 9: case 10: case 11: case 12: case 17: case 18: len = 5; break;
+        case 5: case 6: len = 9; i++; break;
+        case 7: case 8: case 16: case 19: case 20: len = 3; break;
+        case 15: len = 4; break;
+        default: len = (size_t)bytes; break;
+        }
+        p += len;
+    }
+#define U2(q) ((unsigned)cp[(q)] << 8 | cp[(q) + 1])
+    if (off && idx < (unsigned)count && cp[off[idx]] == 10) {
+        unsigned nat = U2(off[idx] + 3);
+        if (nat < (unsigned)count && cp[off[nat]] == 12) {
+            unsigned ni = U2(off[nat] + 1), di = U2(off[nat] + 3);
+            if (ni < (unsigned)count && di < (unsigned)count && cp[off[ni]] == 1 &&
+                cp[off[di]] == 1) {
+                static const char nm[] = "loadClass", ds[] = "(Ljava/lang/String;)Ljava/lang/Class;";
+                ok = U2(off[ni] + 1) == sizeof nm - 1 && memcmp(cp + off[ni] + 3, nm, sizeof nm - 1) == 0 &&
+                     U2(off[di] + 1) == sizeof ds - 1 && memcmp(cp + off[di] + 3, ds, sizeof ds - 1) == 0;
+            }
+        }
+    }
+#undef U2
+    free(off);
+    (*JV)->Deallocate(JV, cp);
+    return ok;
+}
+
+void JNICALL nth_loadClass(JNIEnv *env, jclass h, jobject loader, jobject name)
+{
+    (void)h;
+    (void)loader;
+    if (!name || !nt_enter())
+        return;
+    jvmtiFrameInfo fi;
+    jint count = 0;
+    if ((*JV)->GetStackTrace(JV, NULL, 2, 1, &fi, &count) != JVMTI_ERROR_NONE || count != 1) {
+        done(env); /* no Java caller: the VM loading a class */
+        return;
+    }
+    key k;
+    k_init(&k, "loadClass");
+    k_str(&k, env, name);
+    k_u64(&k, (uint64_t)(uintptr_t)fi.method);
+    k_u64(&k, (uint64_t)fi.location);
+    if (first_sighting(k)) {
+        jclass decl = NULL;
+        int from_loader = (*JV)->GetMethodDeclaringClass(JV, fi.method, &decl) == JVMTI_ERROR_NONE &&
+                          (*env)->IsAssignableFrom(env, decl, c_classloader);
+        if (!from_loader && explicit_load_class(fi.method, fi.location)) {
+            arena a = {0};
+            nt_event e;
+            reflect_event(&e, "loadClass");
+            e.class_name = "java.lang.ClassLoader";
+            nt_arg args[1] = {arg_s(jstr(&a, env, name))};
+            e.has_args = 1;
+            e.args = args;
+            e.n_args = 1;
+            record(&e, by_frame(2), &a);
+            a_free(&a);
+        }
+    }
+    done(env);
+}
+
+/* ---- Class queries -------------------------------------------------------------- */
+
+static void get_member(JNIEnv *env, const char *function, jobject self, jobject name,
+                       int has_params, jobject params, who w)
+{
+    if (!self || !nt_enter())
+        return;
+    if (has_params != 2 && !name) { /* getMethod/getField(null) throws NPE */
+        nt_leave();
+        return;
+    }
+    key k;
+    k_init(&k, function);
+    k_obj(&k, self);
+    if (has_params != 2)
+        k_str(&k, env, name);
+    if (has_params)
+        k_class_array(&k, env, params);
+    k_who(&k, w);
+    if (first_sighting(k)) {
+        arena a = {0};
+        nt_event e;
+        reflect_event(&e, function);
+        e.class_name = class_name(&a, self);
+        const char *pn[MAXP];
+        size_t np = has_params ? class_array_names(&a, env, params, pn, MAXP) : 0;
+        nt_arg args[2];
+        size_t na = 0;
+        if (has_params != 2)
+            args[na++] = arg_s(jstr(&a, env, name));
+        if (has_params)
+            args[na++] = arg_v(pn, np);
+        e.has_args = 1;
+        e.args = args;
+        e.n_args = na;
+        record(&e, w, &a);
+        a_free(&a);
+    }
+    done(env);
+}
+
+/* has_params: 0 name only, 1 name + Class[], 2 Class[] only */
+#define MEMBER_HOOKS(fn, jname, hp)                                                              \
+    void JNICALL nth_##fn(JNIEnv *env, jclass h, jobject self, jobject name, jobject params)     \
+    {                                                                                            \
+        (void)h;                                                                                 \
+        get_member(env, jname, self, name, hp, params, by_frame(2));                             \
+    }                                                                                            \
+    void JNICALL nth_##fn##C(JNIEnv *env, jclass h, jobject self, jobject name, jobject params,  \
+                             jobject caller)                                                     \
+    {                                                                                            \
+        (void)h;                                                                                 \
+        get_member(env, jname, self, name, hp, params, by_class(caller));                        \
+    }
+MEMBER_HOOKS(getMethod, "getMethod", 1)
+MEMBER_HOOKS(getDeclaredMethod, "getDeclaredMethod", 1)
+#undef MEMBER_HOOKS
+
+void JNICALL nth_getConstructor(JNIEnv *env, jclass h, jobject self, jobject params)
+{
+    (void)h;
+    get_member(env, "getConstructor", self, NULL, 2, params, by_frame(2));
+}
+void JNICALL nth_getConstructorC(JNIEnv *env, jclass h, jobject self, jobject params,
+                                 jobject caller)
+{
+    (void)h;
+    get_member(env, "getConstructor", self, NULL, 2, params, by_class(caller));
+}
+void JNICALL nth_getDeclaredConstructor(JNIEnv *env, jclass h, jobject self, jobject params)
+{
+    (void)h;
+    get_member(env, "getDeclaredConstructor", self, NULL, 2, params, by_frame(2));
+}
+void JNICALL nth_getDeclaredConstructorC(JNIEnv *env, jclass h, jobject self, jobject params,
+                                         jobject caller)
+{
+    (void)h;
+    get_member(env, "getDeclaredConstructor", self, NULL, 2, params, by_class(caller));
+}
+void JNICALL nth_getField(JNIEnv *env, jclass h, jobject self, jobject name)
+{
+    (void)h;
+    get_member(env, "getField", self, name, 0, NULL, by_frame(2));
+}
+void JNICALL nth_getFieldC(JNIEnv *env, jclass h, jobject self, jobject name, jobject caller)
+{
+    (void)h;
+    get_member(env, "getField", self, name, 0, NULL, by_class(caller));
+}
+void JNICALL nth_getDeclaredField(JNIEnv *env, jclass h, jobject self, jobject name)
+{
+    (void)h;
+    get_member(env, "getDeclaredField", self, name, 0, NULL, by_frame(2));
+}
+void JNICALL nth_getDeclaredFieldC(JNIEnv *env, jclass h, jobject self, jobject name,
+                                   jobject caller)
+{
+    (void)h;
+    get_member(env, "getDeclaredField", self, name, 0, NULL, by_class(caller));
+}
+
+/* bulk queries and Class.newInstance: the receiver is all there is */
+static void bulk(JNIEnv *env, const char *function, jobject self, who w)
+{
+    if (!self || !nt_enter())
+        return;
+    key k;
+    k_init(&k, function);
+    k_obj(&k, self);
+    k_who(&k, w);
+    if (first_sighting(k)) {
+        arena a = {0};
+        nt_event e;
+        reflect_event(&e, function);
+        e.class_name = class_name(&a, self);
+        record(&e, w, &a);
+        a_free(&a);
+    }
+    done(env);
+}
+
+/* getEnclosingMethod/Constructor: the result "holder.name(descriptor)" comes
+ * from Class.getEnclosingMethod0() (the private native behind both, which
+ * reads the EnclosingMethod attribute; no caller checks, no side effects). */
+static void enclosing(JNIEnv *env, const char *function, jobject self, int ctor, who w)
+{
+    if (!self || !nt_enter())
+        return;
+    key k;
+    k_init(&k, function);
+    k_obj(&k, self);
+    k_who(&k, w);
+    if (first_sighting(k) && m_enclosing0) {
+        jobject info = (*env)->CallObjectMethod(env, self, m_enclosing0);
+        if (!(*env)->ExceptionCheck(env) && info && (*env)->GetArrayLength(env, info) == 3) {
+            arena a = {0};
+            jobject holder = (*env)->GetObjectArrayElement(env, info, 0);
+            const char *name = jstr(&a, env, (*env)->GetObjectArrayElement(env, info, 1));
+            const char *desc = jstr(&a, env, (*env)->GetObjectArrayElement(env, info, 2));
+            const char *hname = holder ? class_name(&a, holder) : NULL;
+            if (name && desc && hname && !nt_is_unknown(hname) &&
+                (strcmp(name, "<init>") == 0) == ctor && strcmp(name, "<clinit>") != 0) {
+                size_t len = strlen(hname) + strlen(name) + strlen(desc) + 2;
+                char *res = a_keep(&a, malloc(len));
+                if (res) {
+                    snprintf(res, len, "%s.%s%s", hname, name, desc);
+                    nt_event e;
+                    reflect_event(&e, function);
+                    e.class_name = class_name(&a, self);
+                    e.result_str = res;
+                    record(&e, w, &a);
+                }
+            }
+            a_free(&a);
+        }
+    }
+    done(env);
+}
+
+void JNICALL nth_getEnclosingMethod(JNIEnv *env, jclass h, jobject self)
+{
+    (void)h;
+    enclosing(env, "getEnclosingMethod", self, 0, by_frame(2));
+}
+void JNICALL nth_getEnclosingMethodC(JNIEnv *env, jclass h, jobject self, jobject caller)
+{
+    (void)h;
+    enclosing(env, "getEnclosingMethod", self, 0, by_class(caller));
+}
+void JNICALL nth_getEnclosingConstructor(JNIEnv *env, jclass h, jobject self)
+{
+    (void)h;
+    enclosing(env, "getEnclosingConstructor", self, 1, by_frame(2));
+}
+void JNICALL nth_getEnclosingConstructorC(JNIEnv *env, jclass h, jobject self, jobject caller)
+{
+    (void)h;
+    enclosing(env, "getEnclosingConstructor", self, 1, by_class(caller));
+}
+
+const char *const nt_bulk_names[NT_BULK_COUNT] = {
+    "getFields",           "getDeclaredFields",   "getMethods",
+    "getDeclaredMethods",  "getConstructors",     "getDeclaredConstructors",
+    "getClasses",          "getDeclaredClasses",  "getRecordComponents",
+    "getPermittedSubclasses", "getNestMembers",   "getSigners",
+    "newInstance"};
+
+#define BULK_HOOK(i)                                                                 \
+    static void JNICALL bulk_##i(JNIEnv *env, jclass h, jobject self)                \
+    {                                                                                \
+        (void)h;                                                                     \
+        bulk(env, nt_bulk_names[i], self, by_frame(2));                              \
+    }                                                                                \
+    static void JNICALL bulk_##i##C(JNIEnv *env, jclass h, jobject self, jobject c)  \
+    {                                                                                \
+        (void)h;                                                                     \
+        bulk(env, nt_bulk_names[i], self, by_class(c));                              \
+    }
+BULK_HOOK(0)
+BULK_HOOK(1)
+BULK_HOOK(2)
+BULK_HOOK(3)
+BULK_HOOK(4)
+BULK_HOOK(5)
+BULK_HOOK(6)
+BULK_HOOK(7)
+BULK_HOOK(8)
+BULK_HOOK(9)
+BULK_HOOK(10)
+BULK_HOOK(11)
+BULK_HOOK(12)
+#undef BULK_HOOK
+
+void *const nt_bulk_fns[NT_BULK_COUNT] = {
+    (void *)bulk_0, (void *)bulk_1, (void *)bulk_2,  (void *)bulk_3, (void *)bulk_4,
+    (void *)bulk_5, (void *)bulk_6, (void *)bulk_7,  (void *)bulk_8, (void *)bulk_9,
+    (void *)bulk_10, (void *)bulk_11, (void *)bulk_12};
+void *const nt_bulk_fns_caller[NT_BULK_COUNT] = {
+    (void *)bulk_0C, (void *)bulk_1C, (void *)bulk_2C,  (void *)bulk_3C, (void *)bulk_4C,
+    (void *)bulk_5C, (void *)bulk_6C, (void *)bulk_7C,  (void *)bulk_8C, (void *)bulk_9C,
+    (void *)bulk_10C, (void *)bulk_11C, (void *)bulk_12C};
+
+/* ---- members given as reflection objects ----------------------------------------------- */
+
+/* Method/Constructor/Field objects are read field by field (clazz, slot,
+ * name, parameterTypes): JNI FromReflectedMethod/Field would initialize the
+ * declaring class, running its <clinit> inside the hook (its accesses then go
+ * unrecorded, its exceptions would be swallowed) and earlier than the program
+ * does. A member is identified by (declaring class, slot). */
+
+/* Record an event about a reflected method/constructor: class = its declaring
+ * class, args [name, [params]] (name != NULL) or [[params]]. */
+static void member_event(JNIEnv *env, const char *function, jobject decl, jobject name,
+                         jobject params, who w, jobject new_instance_of)
+{
+    arena a = {0};
+    nt_event e;
+    reflect_event(&e, function);
+    e.class_name = class_name(&a, decl);
+    const char *pn[MAXP];
+    size_t np = class_array_names(&a, env, params, pn, MAXP);
+    nt_arg args[2];
+    size_t na = 0;
+    if (name)
+        args[na++] = arg_s(jstr(&a, env, name));
+    args[na++] = arg_v(pn, np);
+    e.has_args = 1;
+    e.args = args;
+    e.n_args = na;
+    record(&e, w, &a);
+    if (new_instance_of) {
+        /* Method.invoke of Class.newInstance: also the class instantiated */
+        nt_event e2;
+        reflect_event(&e2, "newInstance");
+        e2.class_name = class_name(&a, new_instance_of);
+        record(&e2, w, &a);
+    }
+    a_free(&a);
+}
+
+static int is_class_new_instance(JNIEnv *env, jobject decl, jint slot)
+{
+    return slot == class_new_instance_slot && c_class && (*env)->IsSameObject(env, decl, c_class);
+}
+
+static void invoke(JNIEnv *env, jobject method, jobject obj, who w)
+{
+    if (!method || !nt_enter())
+        return;
+    jobject decl = (*env)->GetObjectField(env, method, f_method_clazz);
+    jint slot = (*env)->GetIntField(env, method, f_method_slot);
+    int new_inst = obj && is_class_new_instance(env, decl, slot);
+    key k;
+    k_init(&k, "invokeMethod");
+    k_obj(&k, decl);
+    k_u64(&k, (uint64_t)(uint32_t)slot);
+    if (new_inst)
+        k_obj(&k, obj);
+    k_who(&k, w);
+    if (first_sighting(k))
+        member_event(env, "invokeMethod", decl, (*env)->GetObjectField(env, method, f_method_name),
+                     (*env)->GetObjectField(env, method, f_method_params), w,
+                     new_inst ? obj : NULL);
+    done(env);
+}
+
+void JNICALL nth_invoke(JNIEnv *env, jclass h, jobject method, jobject obj, jobject args)
+{
+    (void)h;
+    (void)args;
+    invoke(env, method, obj, by_frame(2));
+}
+void JNICALL nth_invokeC(JNIEnv *env, jclass h, jobject method, jobject obj, jobject args,
+                         jobject caller)
+{
+    (void)h;
+    (void)args;
+    invoke(env, method, obj, by_class(caller));
+}
+void JNICALL nth_invokeCaller(JNIEnv *env, jclass h, jobject method, jobject obj, jobject args,
+                              jobject caller)
+{
+    (void)h;
+    (void)args;
+    invoke(env, method, obj, by_class(caller));
+}
+
+/* A Constructor: invokeConstructor (Constructor.newInstance) or
+ * findConstructorHandle (Lookup.unreflectConstructor). */
+static void ctor_access(JNIEnv *env, const char *function, jobject ctor, who w)
+{
+    if (!ctor || !nt_enter())
+        return;
+    jobject decl = (*env)->GetObjectField(env, ctor, f_ctor_clazz);
+    jint slot = (*env)->GetIntField(env, ctor, f_ctor_slot);
+    key k;
+    k_init(&k, function);
+    k_obj(&k, decl);
+    k_u64(&k, (uint64_t)(uint32_t)slot);
+    k_who(&k, w);
+    if (first_sighting(k))
+        member_event(env, function, decl, NULL, (*env)->GetObjectField(env, ctor, f_ctor_params),
+                     w, NULL);
+    done(env);
+}
+
+void JNICALL nth_ctorNewInstance(JNIEnv *env, jclass h, jobject ctor, jobject args)
+{
+    (void)h;
+    (void)args;
+    ctor_access(env, "invokeConstructor", ctor, by_frame(2));
+}
+void JNICALL nth_ctorNewInstanceC(JNIEnv *env, jclass h, jobject ctor, jobject args,
+                                  jobject caller)
+{
+    (void)h;
+    (void)args;
+    ctor_access(env, "invokeConstructor", ctor, by_class(caller));
+}
+
+/* ---- arrays, Unsafe ---------------------------------------------------------------- */
+
+static void array_new(JNIEnv *env, jobject comp, int dims)
+{
+    if (!comp || dims <= 0 || dims > 255 || !nt_enter())
+        return;
+    who w = by_frame(2);
+    key k;
+    k_init(&k, "Array.newInstance");
+    k_obj(&k, comp);
+    k_u64(&k, (uint64_t)dims);
+    k_who(&k, w);
+    if (first_sighting(k)) {
+        arena a = {0};
+        const char *d = class_desc_dots(&a, comp);
+        if (d) {
+            size_t len = strlen(d);
+            char *name = malloc((size_t)dims + len + 1);
+            if (name) {
+                memset(name, '[', (size_t)dims);
+                memcpy(name + dims, d, len + 1);
+            }
+            nt_event e;
+            reflect_event(&e, "newInstance");
+            e.class_name = "java.lang.reflect.Array";
+            nt_arg args[1] = {arg_s(a_keep(&a, name))};
+            e.has_args = 1;
+            e.args = args;
+            e.n_args = 1;
+            record(&e, w, &a);
+        }
+        a_free(&a);
+    }
+    done(env);
+}
+
+void JNICALL nth_arrayNew1(JNIEnv *env, jclass h, jobject comp, jint len)
+{
+    (void)h;
+    (void)len;
+    array_new(env, comp, 1);
+}
+void JNICALL nth_arrayNewN(JNIEnv *env, jclass h, jobject comp, jobject dims)
+{
+    (void)h;
+    array_new(env, comp, dims ? (int)(*env)->GetArrayLength(env, dims) : 0);
+}
+
+static void class_and_name(JNIEnv *env, const char *function, jobject cls, jobject name,
+                           int with_name)
+{
+    if (!cls || (with_name && !name) || !nt_enter())
+        return;
+    who w = by_frame(2);
+    key k;
+    k_init(&k, function);
+    k_obj(&k, cls);
+    if (with_name)
+        k_str(&k, env, name);
+    k_who(&k, w);
+    if (first_sighting(k)) {
+        arena a = {0};
+        nt_event e;
+        reflect_event(&e, function);
+        e.class_name = class_name(&a, cls);
+        nt_arg args[1];
+        if (with_name) {
+            args[0] = arg_s(jstr(&a, env, name));
+            e.has_args = 1;
+            e.args = args;
+            e.n_args = 1;
+        }
+        record(&e, w, &a);
+        a_free(&a);
+    }
+    done(env);
+}
+
+void JNICALL nth_allocateInstance(JNIEnv *env, jclass h, jobject unsafe, jobject cls)
+{
+    (void)h;
+    (void)unsafe;
+    class_and_name(env, "allocateInstance", cls, NULL, 0);
+}
+void JNICALL nth_objectFieldOffset(JNIEnv *env, jclass h, jobject unsafe, jobject cls,
+                                   jobject name)
+{
+    (void)h;
+    (void)unsafe;
+    class_and_name(env, "objectFieldOffset", cls, name, 1);
+}
+
+/* ---- resources --------------------------------------------------------------------- */
+
+/* module_arg: 0 = [name], 1 = [module, name]. loader: its class is "class". */
+static void resource(JNIEnv *env, const char *function, jobject loader, int module_arg,
+                     jobject module, jobject name)
+{
+    if (!name || !nt_enter())
+        return;
+    who w = by_frame(2);
+    key k;
+    k_init(&k, function);
+    k_obj(&k, loader ? (*env)->GetObjectClass(env, loader) : NULL);
+    if (module_arg)
+        k_str(&k, env, module);
+    k_str(&k, env, name);
+    k_who(&k, w);
+    if (first_sighting(k)) {
+        arena a = {0};
+        nt_event e;
+        reflect_event(&e, function);
+        if (!module_arg) {
+            jclass lc = loader ? (*env)->GetObjectClass(env, loader) : NULL;
+            e.class_name = lc ? class_name(&a, lc) : "java.lang.ClassLoader";
+        }
+        nt_arg args[2];
+        size_t na = 0;
+        if (module_arg)
+            args[na++] = arg_s(jstr(&a, env, module));
+        args[na++] = arg_s(jstr(&a, env, name));
+        e.has_args = 1;
+        e.args = args;
+        e.n_args = na;
+        record(&e, w, &a);
+        a_free(&a);
+    }
+    done(env);
+}
+
+void JNICALL nth_findResource(JNIEnv *env, jclass h, jobject loader, jobject module, jobject name)
+{
+    (void)h;
+    resource(env, "findResource", loader, 1, module, name);
+}
+void JNICALL nth_findResourceAsStream(JNIEnv *env, jclass h, jobject loader, jobject module,
+                                      jobject name)
+{
+    (void)h;
+    resource(env, "findResourceAsStream", loader, 1, module, name);
+}
+void JNICALL nth_getResource(JNIEnv *env, jclass h, jobject loader, jobject name)
+{
+    (void)h;
+    resource(env, "getResource", loader, 0, NULL, name);
+}
+void JNICALL nth_getResources(JNIEnv *env, jclass h, jobject loader, jobject name)
+{
+    (void)h;
+    resource(env, "getResources", loader, 0, NULL, name);
+}
+void JNICALL nth_getSystemResource(JNIEnv *env, jclass h, jobject name)
+{
+    (void)h;
+    resource(env, "getSystemResource", NULL, 0, NULL, name);
+}
+void JNICALL nth_getSystemResources(JNIEnv *env, jclass h, jobject name)
+{
+    (void)h;
+    resource(env, "getSystemResources", NULL, 0, NULL, name);
+}
+
+/* ResourceBundle.getBundleImpl(Module, Module, String, Locale, Control): the
+ * caller is the first frame outside ResourceBundle. */
+void JNICALL nth_getBundleImpl(JNIEnv *env, jclass h, jobject caller_module, jobject module,
+                               jobject base, jobject locale, jobject control)
+{
+    (void)h;
+    (void)caller_module;
+    (void)module;
+    (void)control;
+    if (!base || !nt_enter())
+        return;
+    jvmtiFrameInfo fi[6];
+    jint count = 0;
+    if ((*JV)->GetStackTrace(JV, NULL, 2, 6, fi, &count) != JVMTI_ERROR_NONE)
+        count = 0;
+    key k;
+    k_init(&k, "getBundleImpl");
+    k_str(&k, env, base);
+    k_obj(&k, locale);
+    for (jint i = 0; i < count; i++)
+        k_u64(&k, (uint64_t)(uintptr_t)fi[i].method);
+    if (first_sighting(k)) {
+        int depth = 2;
+        char cls[512];
+        while (depth < 8 && nt_frame_class(JV, depth, cls, sizeof cls) == 0 &&
+               strncmp(cls, "java.util.ResourceBundle", 24) == 0)
+            depth++;
+        arena a = {0};
+        const char *tag = NT_UNKNOWN;
+        jmethodID mid = MID_LOCALE_TAG(env);
+        if (locale && mid) {
+            jobject t = (*env)->CallObjectMethod(env, locale, mid);
+            if ((*env)->ExceptionCheck(env))
+                (*env)->ExceptionClear(env);
+            else if (t)
+                tag = jstr(&a, env, t);
+        }
+        nt_event e;
+        reflect_event(&e, "getBundleImpl");
+        nt_arg args[5] = {arg_unknown(), arg_unknown(), arg_s(jstr(&a, env, base)),
+                          arg_s(tag ? tag : NT_UNKNOWN), arg_unknown()};
+        e.has_args = 1;
+        e.args = args;
+        e.n_args = 5;
+        record(&e, by_frame(depth), &a);
+        a_free(&a);
+    }
+    done(env);
+}
+
+/* ---- proxies ------------------------------------------------------------------------ */
+
+static void proxy(JNIEnv *env, const char *function, jobject ifaces, int nargs, who w)
+{
+    if (!ifaces || !nt_enter())
+        return;
+    key k;
+    k_init(&k, function);
+    k_class_array(&k, env, ifaces);
+    k_who(&k, w);
+    if (first_sighting(k)) {
+        arena a = {0};
+        const char *in[MAXP];
+        size_t n = class_array_names(&a, env, ifaces, in, MAXP);
+        nt_event e;
+        reflect_event(&e, function);
+        nt_arg args[3] = {arg_unknown(), arg_v(in, n), arg_unknown()};
+        e.has_args = 1;
+        e.args = args;
+        e.n_args = (size_t)nargs;
+        record(&e, w, &a);
+        a_free(&a);
+    }
+    done(env);
+}
+
+void JNICALL nth_getProxyClass(JNIEnv *env, jclass h, jobject loader, jobject ifaces)
+{
+    (void)h;
+    (void)loader;
+    proxy(env, "getProxyClass", ifaces, 2, by_frame(2));
+}
+void JNICALL nth_getProxyClassC(JNIEnv *env, jclass h, jobject loader, jobject ifaces,
+                                jobject caller)
+{
+    (void)h;
+    (void)loader;
+    proxy(env, "getProxyClass", ifaces, 2, by_class(caller));
+}
+void JNICALL nth_newProxyInstance(JNIEnv *env, jclass h, jobject loader, jobject ifaces,
+                                  jobject ih)
+{
+    (void)h;
+    (void)loader;
+    (void)ih;
+    proxy(env, "newProxyInstance", ifaces, 3, by_frame(2));
+}
+void JNICALL nth_newProxyInstanceC(JNIEnv *env, jclass h, jobject loader, jobject ifaces,
+                                   jobject ih, jobject caller)
+{
+    (void)h;
+    (void)loader;
+    (void)ih;
+    proxy(env, "newProxyInstance", ifaces, 3, by_class(caller));
+}
+
+/* ---- serialization -------------------------------------------------------------------- */
+
+static void serialization(JNIEnv *env, const char *function, const char *name, who w, int nargs,
+                          arena *a)
+{
+    (void)env;
+    nt_event e;
+    memset(&e, 0, sizeof e);
+    e.tracer = "serialization";
+    e.function = function;
+    e.result = -1;
+    e.track = -1;
+    nt_arg args[2] = {arg_s(name), arg_s(NULL)};
+    e.has_args = 1;
+    e.args = args;
+    e.n_args = (size_t)nargs;
+    record(&e, w, a);
+}
+
+void JNICALL nth_oscInit(JNIEnv *env, jclass h, jobject cls)
+{
+    (void)h;
+    if (!cls || !nt_enter())
+        return;
+    key k;
+    k_init(&k, "ObjectStreamClass.<init>");
+    k_obj(&k, cls);
+    if (first_sighting(k) && (*env)->IsAssignableFrom(env, cls, c_serializable)) {
+        arena a = {0};
+        serialization(env, "ObjectStreamClass.<init>", class_name(&a, cls), by_frame(2), 2, &a);
+        a_free(&a);
+    }
+    done(env);
+}
+
+void JNICALL nth_resolveClass(JNIEnv *env, jclass h, jobject ois, jobject desc)
+{
+    (void)h;
+    (void)ois;
+    if (!desc || !nt_enter())
+        return;
+    jmethodID mid = MID_OSC_NAME(env);
+    jobject name = mid ? (*env)->CallObjectMethod(env, desc, mid) : NULL;
+    if ((*env)->ExceptionCheck(env) || !name) {
+        done(env);
+        return;
+    }
+    key k;
+    k_init(&k, "ObjectInputStream.readClassDescriptor");
+    k_str(&k, env, name);
+    if (first_sighting(k)) {
+        arena a = {0};
+        serialization(env, "ObjectInputStream.readClassDescriptor", jstr(&a, env, name),
+                      by_frame(2), 1, &a);
+        a_free(&a);
+    }
+    (*env)->DeleteLocalRef(env, name);
+    done(env);
+}
+
+void JNICALL nth_lambdaReadResolve(JNIEnv *env, jclass h, jobject sl)
+{
+    (void)h;
+    if (!sl || !nt_enter())
+        return;
+    jmethodID mid = MID_SL_CAPTURING(env);
+    jobject cap = mid ? (*env)->CallObjectMethod(env, sl, mid) : NULL;
+    if ((*env)->ExceptionCheck(env) || !cap) {
+        done(env);
+        return;
+    }
+    key k;
+    k_init(&k, "SerializedLambda.readResolve");
+    k_str(&k, env, cap);
+    if (first_sighting(k)) {
+        arena a = {0};
+        const char *s = jstr(&a, env, cap);
+        char *dots = s ? a_keep(&a, strdup(s)) : NULL;
+        for (char *p = dots; p && *p; p++)
+            if (*p == '/')
+                *p = '.';
+        serialization(env, "SerializedLambda.readResolve", dots, by_frame(2), 1, &a);
+        a_free(&a);
+    }
+    (*env)->DeleteLocalRef(env, cap);
+    done(env);
+}
+
+/* ---- method handles --------------------------------------------------------------------- */
+
+/* findStatic/findVirtual/findSpecial/bind: [name, [params of type]];
+ * findConstructor: [[params]]; findGetter & co: [name]; findClass: [name]. */
+enum { LK_METHOD, LK_CTOR, LK_FIELD, LK_CLASS };
+
+static void lookup(JNIEnv *env, int kind, jobject refc, jobject name, jobject type)
+{
+    if ((kind != LK_CLASS && !refc) || (kind != LK_CTOR && !name) || !nt_enter())
+        return;
+    static const char *const fn[] = {"findMethodHandle", "findConstructorHandle",
+                                     "findFieldHandle", "findClass"};
+    who w = by_frame(2);
+    key k;
+    k_init(&k, fn[kind]);
+    k_obj(&k, refc);
+    if (kind != LK_CTOR)
+        k_str(&k, env, name);
+    if (kind == LK_METHOD || kind == LK_CTOR)
+        k_obj(&k, type);
+    k_who(&k, w);
+    if (first_sighting(k)) {
+        arena a = {0};
+        nt_event e;
+        reflect_event(&e, fn[kind]);
+        if (kind != LK_CLASS)
+            e.class_name = class_name(&a, refc);
+        const char *pn[MAXP];
+        size_t np = 0;
+        jmethodID mid = MID_MT_PARAMS(env);
+        if ((kind == LK_METHOD || kind == LK_CTOR) && type && mid) {
+            jobject arr = (*env)->CallObjectMethod(env, type, mid);
+            if ((*env)->ExceptionCheck(env))
+                (*env)->ExceptionClear(env);
+            else if (arr)
+                np = class_array_names(&a, env, arr, pn, MAXP);
+        }
+        nt_arg args[2];
+        size_t na = 0;
+        if (kind != LK_CTOR)
+            args[na++] = arg_s(jstr(&a, env, name));
+        if (kind == LK_METHOD || kind == LK_CTOR)
+            args[na++] = arg_v(pn, np);
+        e.has_args = 1;
+        e.args = args;
+        e.n_args = na;
+        record(&e, w, &a);
+        a_free(&a);
+    }
+    done(env);
+}
+
+void JNICALL nth_findMethod(JNIEnv *env, jclass h, jobject lk, jobject refc, jobject name,
+                            jobject type)
+{
+    (void)h;
+    (void)lk;
+    lookup(env, LK_METHOD, refc, name, type);
+}
+void JNICALL nth_findSpecial(JNIEnv *env, jclass h, jobject lk, jobject refc, jobject name,
+                             jobject type, jobject special_caller)
+{
+    (void)h;
+    (void)lk;
+    (void)special_caller;
+    lookup(env, LK_METHOD, refc, name, type);
+}
+void JNICALL nth_bind(JNIEnv *env, jclass h, jobject lk, jobject recv, jobject name, jobject type)
+{
+    (void)h;
+    (void)lk;
+    lookup(env, LK_METHOD, recv ? (*env)->GetObjectClass(env, recv) : NULL, name, type);
+}
+void JNICALL nth_findConstructor(JNIEnv *env, jclass h, jobject lk, jobject refc, jobject type)
+{
+    (void)h;
+    (void)lk;
+    lookup(env, LK_CTOR, refc, NULL, type);
+}
+void JNICALL nth_findField(JNIEnv *env, jclass h, jobject lk, jobject refc, jobject name,
+                           jobject type)
+{
+    (void)h;
+    (void)lk;
+    (void)type;
+    lookup(env, LK_FIELD, refc, name, NULL);
+}
+void JNICALL nth_findClass(JNIEnv *env, jclass h, jobject lk, jobject name)
+{
+    (void)h;
+    (void)lk;
+    lookup(env, LK_CLASS, NULL, name, NULL);
+}
+
+void JNICALL nth_unreflect(JNIEnv *env, jclass h, jobject lk, jobject method)
+{
+    (void)h;
+    (void)lk;
+    if (!method || !nt_enter())
+        return;
+    who w = by_frame(2);
+    jobject decl = (*env)->GetObjectField(env, method, f_method_clazz);
+    jint slot = (*env)->GetIntField(env, method, f_method_slot);
+    key k;
+    k_init(&k, "unreflect");
+    k_obj(&k, decl);
+    k_u64(&k, (uint64_t)(uint32_t)slot);
+    k_who(&k, w);
+    if (first_sighting(k))
+        member_event(env, "findMethodHandle", decl,
+                     (*env)->GetObjectField(env, method, f_method_name),
+                     (*env)->GetObjectField(env, method, f_method_params), w, NULL);
+    done(env);
+}
+void JNICALL nth_unreflectConstructor(JNIEnv *env, jclass h, jobject lk, jobject ctor)
+{
+    (void)h;
+    (void)lk;
+    ctor_access(env, "findConstructorHandle", ctor, by_frame(2));
+}
+void JNICALL nth_unreflectField(JNIEnv *env, jclass h, jobject lk, jobject field)
+{
+    (void)h;
+    (void)lk;
+    if (!field || !nt_enter())
+        return;
+    who w = by_frame(2);
+    jobject decl = (*env)->GetObjectField(env, field, f_field_clazz);
+    jint slot = (*env)->GetIntField(env, field, f_field_slot);
+    key k;
+    k_init(&k, "unreflectField");
+    k_obj(&k, decl);
+    k_u64(&k, (uint64_t)(uint32_t)slot);
+    k_who(&k, w);
+    if (first_sighting(k)) {
+        arena a = {0};
+        nt_event e;
+        reflect_event(&e, "unreflectField");
+        e.class_name = class_name(&a, decl);
+        nt_arg args[1] = {arg_s(jstr(&a, env, (*env)->GetObjectField(env, field, f_field_name)))};
+        e.has_args = 1;
+        e.args = args;
+        e.n_args = 1;
+        record(&e, w, &a);
+        a_free(&a);
+    }
+    done(env);
+}

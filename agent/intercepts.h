@@ -1,0 +1,178 @@
+/* The JDK methods nitrace intercepts, the hook class their rewritten code
+ * calls, and the native hook functions (agent/hooks.c) behind it.
+ *
+ * Flow: at VMInit the hook class (NT_HOOK_CLASS, boot loader, public, read by
+ * every module so that rewritten JDK code can call it) is defined from bytes made by
+ * nt_hookclass_bytes(); its static native methods are bound with
+ * RegisterNatives; then every loaded target class is retransformed, and the
+ * ClassFileLoadHook (nt_intercepts_cflh) injects
+ * `invokestatic NT_HOOK_CLASS.<hook>(receiver, args..[, caller])V` at the
+ * entry of each table method (agent/classfile.h). Classes loaded later are
+ * rewritten when they load. Internal to the agent. */
+#ifndef NITRACE_AGENT_INTERCEPTS_H
+#define NITRACE_AGENT_INTERCEPTS_H
+
+#include <jni.h>
+#include <jvmti.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* In no named module: the boot loader's unnamed module (RegisterNatives on a
+ * class of a named boot module from agent code makes HotSpot print a warning
+ * per method). Every module is made to read it (JVMTI AddModuleReads). */
+#define NT_HOOK_CLASS "nitrace/NitraceHooks"
+
+/* nt_icpt.flags */
+enum {
+    NT_I_CS = 1,      /* the JDK method is @CallerSensitive (on some JDK): the hook gets the
+                         caller class from Reflection.getCallerClass() when the annotation is
+                         present in the class being rewritten */
+    NT_I_TRACK = 2,   /* only with track-reflection-metadata */
+    NT_I_LOADER = 4,  /* only with experimental-class-loader-support */
+    NT_I_UNSAFE = 8   /* only with experimental-unsafe-allocation-support */
+};
+
+/* One intercepted JDK method. fn is the native for the plain hook descriptor
+ * (receiver + parameters, references erased to Object); fn_caller (NT_I_CS
+ * only) the native for the descriptor with a trailing caller argument. */
+typedef struct nt_icpt {
+    const char *cls;     /* internal name, e.g. "java/lang/Class" */
+    const char *method;
+    const char *desc;
+    int is_static;
+    unsigned flags;
+    const char *hook;    /* method name in the hook class (unique per entry) */
+    void *fn;
+    void *fn_caller;
+} nt_icpt;
+
+/* The table (agent/intercepts.c). */
+const nt_icpt *nt_icpt_table(size_t *n);
+
+/* Build the hook class: public final, one `public static native void` per
+ * table entry (two for NT_I_CS entries). *out is malloc'd (caller frees).
+ * Returns 0, or -1 on NOMEM / bad descriptor. (agent/hookclass.c) */
+int nt_hookclass_bytes(uint8_t **out, size_t *out_len);
+/* Define the hook class with the boot loader and bind its natives. Returns 0,
+ * or -1 after logging why. (agent/hookclass.c) */
+int nt_hookclass_define(JNIEnv *env);
+
+/* Enable rewriting: from now on the ClassFileLoadHook rewrites target
+ * classes; then retransform the target classes already loaded. Called at
+ * VMInit (or at attach) once the hook class exists. Returns the number of
+ * rewritten methods ready so far, or -1. (agent/intercepts.c) */
+int nt_intercepts_start(jvmtiEnv *jvmti, JNIEnv *env);
+/* ClassFileLoadHook body. */
+void JNICALL nt_intercepts_cflh(jvmtiEnv *jvmti, JNIEnv *env, jclass class_being_redefined,
+                                jobject loader, const char *name, jobject protection_domain,
+                                jint class_data_len, const unsigned char *class_data,
+                                jint *new_class_data_len, unsigned char **new_class_data);
+/* Number of JDK methods currently rewritten (for notices and tests). */
+int nt_intercepts_applied(void);
+
+/* Hook runtime (agent/hooks.c): cache handles of JDK methods the hooks call
+ * (Class.getName, ...). Called at VMInit before nt_intercepts_start.
+ * Returns 0 or -1. */
+int nt_hooks_init(JNIEnv *env);
+
+/* ---- native hook functions (agent/hooks.c) ---- */
+#define NT_HOOK_FN(name) JNICALL name
+/* class lookup */
+void NT_HOOK_FN(nth_forName1)(JNIEnv *, jclass, jobject name);
+void NT_HOOK_FN(nth_forName1C)(JNIEnv *, jclass, jobject name, jobject caller);
+void NT_HOOK_FN(nth_forName3)(JNIEnv *, jclass, jobject name, jboolean init, jobject loader);
+void NT_HOOK_FN(nth_forName3C)(JNIEnv *, jclass, jobject name, jboolean init, jobject loader,
+                               jobject caller);
+void NT_HOOK_FN(nth_forNameCaller)(JNIEnv *, jclass, jobject name, jobject caller);
+void NT_HOOK_FN(nth_forNameModule)(JNIEnv *, jclass, jobject module, jobject name);
+void NT_HOOK_FN(nth_forNameModuleC)(JNIEnv *, jclass, jobject module, jobject name,
+                                    jobject caller);
+void NT_HOOK_FN(nth_loadClass)(JNIEnv *, jclass, jobject loader, jobject name);
+void NT_HOOK_FN(nth_findSystemClass)(JNIEnv *, jclass, jobject loader, jobject name);
+/* Class queries: one function per Java method name, dispatch by table slot */
+void NT_HOOK_FN(nth_getMethod)(JNIEnv *, jclass, jobject self, jobject name, jobject params);
+void NT_HOOK_FN(nth_getMethodC)(JNIEnv *, jclass, jobject self, jobject name, jobject params,
+                                jobject caller);
+void NT_HOOK_FN(nth_getDeclaredMethod)(JNIEnv *, jclass, jobject self, jobject name,
+                                       jobject params);
+void NT_HOOK_FN(nth_getDeclaredMethodC)(JNIEnv *, jclass, jobject self, jobject name,
+                                        jobject params, jobject caller);
+void NT_HOOK_FN(nth_getConstructor)(JNIEnv *, jclass, jobject self, jobject params);
+void NT_HOOK_FN(nth_getConstructorC)(JNIEnv *, jclass, jobject self, jobject params,
+                                     jobject caller);
+void NT_HOOK_FN(nth_getDeclaredConstructor)(JNIEnv *, jclass, jobject self, jobject params);
+void NT_HOOK_FN(nth_getDeclaredConstructorC)(JNIEnv *, jclass, jobject self, jobject params,
+                                             jobject caller);
+void NT_HOOK_FN(nth_getField)(JNIEnv *, jclass, jobject self, jobject name);
+void NT_HOOK_FN(nth_getFieldC)(JNIEnv *, jclass, jobject self, jobject name, jobject caller);
+void NT_HOOK_FN(nth_getDeclaredField)(JNIEnv *, jclass, jobject self, jobject name);
+void NT_HOOK_FN(nth_getDeclaredFieldC)(JNIEnv *, jclass, jobject self, jobject name,
+                                       jobject caller);
+void NT_HOOK_FN(nth_getEnclosingMethod)(JNIEnv *, jclass, jobject self);
+void NT_HOOK_FN(nth_getEnclosingMethodC)(JNIEnv *, jclass, jobject self, jobject caller);
+void NT_HOOK_FN(nth_getEnclosingConstructor)(JNIEnv *, jclass, jobject self);
+void NT_HOOK_FN(nth_getEnclosingConstructorC)(JNIEnv *, jclass, jobject self, jobject caller);
+/* bulk queries and Class.newInstance: receiver only; NT_BULK_* selects the name */
+enum {
+    NT_BULK_FIELDS, NT_BULK_DECLARED_FIELDS, NT_BULK_METHODS, NT_BULK_DECLARED_METHODS,
+    NT_BULK_CONSTRUCTORS, NT_BULK_DECLARED_CONSTRUCTORS, NT_BULK_CLASSES,
+    NT_BULK_DECLARED_CLASSES, NT_BULK_RECORD_COMPONENTS, NT_BULK_PERMITTED_SUBCLASSES,
+    NT_BULK_NEST_MEMBERS, NT_BULK_SIGNERS, NT_BULK_NEW_INSTANCE, NT_BULK_COUNT
+};
+extern void *const nt_bulk_fns[NT_BULK_COUNT];
+extern void *const nt_bulk_fns_caller[NT_BULK_COUNT];
+extern const char *const nt_bulk_names[NT_BULK_COUNT];
+/* reflective access */
+void NT_HOOK_FN(nth_invoke)(JNIEnv *, jclass, jobject method, jobject obj, jobject args);
+void NT_HOOK_FN(nth_invokeC)(JNIEnv *, jclass, jobject method, jobject obj, jobject args,
+                             jobject caller);
+void NT_HOOK_FN(nth_invokeCaller)(JNIEnv *, jclass, jobject method, jobject obj, jobject args,
+                                  jobject caller);
+void NT_HOOK_FN(nth_ctorNewInstance)(JNIEnv *, jclass, jobject ctor, jobject args);
+void NT_HOOK_FN(nth_ctorNewInstanceC)(JNIEnv *, jclass, jobject ctor, jobject args,
+                                      jobject caller);
+/* arrays, Unsafe */
+void NT_HOOK_FN(nth_arrayNew1)(JNIEnv *, jclass, jobject comp, jint len);
+void NT_HOOK_FN(nth_arrayNewN)(JNIEnv *, jclass, jobject comp, jobject dims);
+void NT_HOOK_FN(nth_allocateInstance)(JNIEnv *, jclass, jobject unsafe, jobject cls);
+void NT_HOOK_FN(nth_objectFieldOffset)(JNIEnv *, jclass, jobject unsafe, jobject cls,
+                                       jobject name);
+/* resources */
+void NT_HOOK_FN(nth_findResource)(JNIEnv *, jclass, jobject loader, jobject module, jobject name);
+void NT_HOOK_FN(nth_findResourceAsStream)(JNIEnv *, jclass, jobject loader, jobject module,
+                                          jobject name);
+void NT_HOOK_FN(nth_getResource)(JNIEnv *, jclass, jobject loader, jobject name);
+void NT_HOOK_FN(nth_getResources)(JNIEnv *, jclass, jobject loader, jobject name);
+void NT_HOOK_FN(nth_getSystemResource)(JNIEnv *, jclass, jobject name);
+void NT_HOOK_FN(nth_getSystemResources)(JNIEnv *, jclass, jobject name);
+void NT_HOOK_FN(nth_getBundleImpl)(JNIEnv *, jclass, jobject caller_module, jobject module,
+                                   jobject base, jobject locale, jobject control);
+/* proxies */
+void NT_HOOK_FN(nth_getProxyClass)(JNIEnv *, jclass, jobject loader, jobject ifaces);
+void NT_HOOK_FN(nth_getProxyClassC)(JNIEnv *, jclass, jobject loader, jobject ifaces,
+                                    jobject caller);
+void NT_HOOK_FN(nth_newProxyInstance)(JNIEnv *, jclass, jobject loader, jobject ifaces,
+                                      jobject h);
+void NT_HOOK_FN(nth_newProxyInstanceC)(JNIEnv *, jclass, jobject loader, jobject ifaces,
+                                       jobject h, jobject caller);
+/* serialization */
+void NT_HOOK_FN(nth_oscInit)(JNIEnv *, jclass, jobject cls);
+void NT_HOOK_FN(nth_resolveClass)(JNIEnv *, jclass, jobject ois, jobject desc);
+void NT_HOOK_FN(nth_lambdaReadResolve)(JNIEnv *, jclass, jobject sl);
+/* method handles (MethodHandles$Lookup) */
+void NT_HOOK_FN(nth_findMethod)(JNIEnv *, jclass, jobject lookup, jobject refc, jobject name,
+                                jobject type);
+void NT_HOOK_FN(nth_findSpecial)(JNIEnv *, jclass, jobject lookup, jobject refc, jobject name,
+                                 jobject type, jobject special_caller);
+void NT_HOOK_FN(nth_bind)(JNIEnv *, jclass, jobject lookup, jobject recv, jobject name,
+                          jobject type);
+void NT_HOOK_FN(nth_findConstructor)(JNIEnv *, jclass, jobject lookup, jobject refc,
+                                     jobject type);
+void NT_HOOK_FN(nth_findField)(JNIEnv *, jclass, jobject lookup, jobject refc, jobject name,
+                               jobject type);
+void NT_HOOK_FN(nth_findClass)(JNIEnv *, jclass, jobject lookup, jobject name);
+void NT_HOOK_FN(nth_unreflect)(JNIEnv *, jclass, jobject lookup, jobject method);
+void NT_HOOK_FN(nth_unreflectConstructor)(JNIEnv *, jclass, jobject lookup, jobject ctor);
+void NT_HOOK_FN(nth_unreflectField)(JNIEnv *, jclass, jobject lookup, jobject field);
+
+#endif
