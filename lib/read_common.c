@@ -524,8 +524,14 @@ const char *nt_rd_json_kind(const json_t *v)
 int nt_rd_expect(nt_rd *r, const json_t *v, json_type type, const char *what, const char *hint)
 {
     int ok = json_typeof(v) == type;
-    if (!ok)
+    if (!ok) {
+        char fallback[160];
+        if (!hint) {
+            snprintf(fallback, sizeof fallback, "write %s here, as GraalVM's schema for this file requires", what);
+            hint = fallback;
+        }
         nt_rd_err(r, 0, hint, "expected %s, found %s", what, nt_rd_json_kind(v));
+    }
     return ok;
 }
 

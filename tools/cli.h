@@ -114,6 +114,34 @@ int cli_input_prepare(cli_input_opts *o);
 int cli_read_inputs(nt_config *dst, char *const *paths, size_t n, const cli_input_opts *o,
                     size_t *n_files);
 
+/* Options shared by the commands: -o/--output DIR, --format, --json and the
+ * trace filters. A command lists the ones it takes in its longopts table. */
+enum { CLI_OPT_FORMAT = 0x1200, CLI_OPT_JSON };
+#define CLI_OUTPUT_LONGOPT {"output", required_argument, NULL, 'o'}
+#define CLI_FORMAT_LONGOPT {"format", required_argument, NULL, CLI_OPT_FORMAT}
+#define CLI_JSON_LONGOPT {"json", no_argument, NULL, CLI_OPT_JSON}
+
+typedef struct cli_args {
+    const char *out;      /* -o DIR, NULL when not given */
+    const char *format;   /* --format text, NULL when not given */
+    nt_format fmt;        /* parsed --format (legacy when not given) */
+    int json;             /* --json */
+    cli_input_opts io;    /* trace filters */
+} cli_args;
+
+/* Parse a command's options into a (initialised here; free with
+ * cli_args_free). Returns -1 when parsing succeeded and the positional
+ * arguments start at optind; otherwise the exit code the command returns
+ * (0 after --help, CLI_EXIT_USAGE after a usage error, printed). */
+int cli_parse_args(int argc, char **argv, const char *shortopts, const struct option *longopts,
+                   const cli_cmd *self, cli_args *a);
+void cli_args_free(cli_args *a);
+
+/* A new config holding the union of the n inputs (cli_read_inputs). On
+ * failure returns NULL and sets *rc (diagnostics printed). Caller frees. */
+nt_config *cli_load(char *const *paths, size_t n, const cli_input_opts *o, size_t *n_files,
+                    int *rc);
+
 /* "legacy" / "combined" -> fmt. Returns 0, or -1 for anything else. */
 int cli_parse_format(const char *s, nt_format *fmt);
 

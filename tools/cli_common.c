@@ -299,3 +299,53 @@ void cli_describe_counts(const nt_config *c, char *buf, size_t n)
         snprintf(buf, n, "no entries");
     nt_stats_free(&s);
 }
+
+int cli_parse_args(int argc, char **argv, const char *shortopts, const struct option *longopts,
+                   const cli_cmd *self, cli_args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->fmt = NT_FORMAT_LEGACY;
+    cli_input_opts_init(&a->io);
+    int opt;
+    while ((opt = cli_getopt(argc, argv, shortopts, longopts, self)) != CLI_OPT_END) {
+        if (opt == CLI_OPT_HELP)
+            return CLI_EXIT_OK;
+        if (opt == CLI_OPT_ERROR)
+            return CLI_EXIT_USAGE;
+        if (opt == 'o')
+            a->out = optarg;
+        else if (opt == CLI_OPT_FORMAT)
+            a->format = optarg;
+        else if (opt == CLI_OPT_JSON)
+            a->json = 1;
+        else if (!cli_input_opt(&a->io, opt, optarg))
+            return cli_usage_error(self, "unexpected option");
+    }
+    if (a->format && cli_parse_format(a->format, &a->fmt) != 0)
+        return cli_usage_error(self, "unknown format '%s', expected 'legacy' or 'combined'",
+                               a->format);
+    return -1;
+}
+
+void cli_args_free(cli_args *a)
+{
+    cli_input_opts_free(&a->io);
+}
+
+nt_config *cli_load(char *const *paths, size_t n, const cli_input_opts *o, size_t *n_files,
+                    int *rc)
+{
+    nt_config *c = nt_config_new();
+    if (!c) {
+        cli_say(NULL, "out of memory");
+        *rc = CLI_EXIT_INPUT;
+        return NULL;
+    }
+    int r = cli_read_inputs(c, paths, n, o, n_files);
+    if (r != CLI_EXIT_OK) {
+        nt_config_free(c);
+        *rc = r;
+        return NULL;
+    }
+    return c;
+}

@@ -7,7 +7,6 @@
 #include "cli.h"
 #include "nitrace/ops.h"
 
-enum { OPT_JSON = 0x200 };
 
 /* [{"category": C, "entries": [...]}, ...] of the lines with this sign, in
  * the diff's order (sorted by category, then text). NULL on NOMEM. */
@@ -62,56 +61,36 @@ static int print_json(const nt_diff *df)
 int cmd_diff(int argc, char **argv, const cli_cmd *self)
 {
     static const struct option longs[] = {
-        {"json", no_argument, NULL, OPT_JSON},
+        CLI_JSON_LONGOPT,
         CLI_FILTER_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
-    int json = 0;
-    cli_input_opts io;
-    cli_input_opts_init(&io);
-    nt_config *a = NULL, *b = NULL;
+    cli_args a;
+    nt_config *ca = NULL, *cb = NULL;
     nt_diff df;
     memset(&df, 0, sizeof df);
-    int rc = CLI_EXIT_OK, opt;
-    while ((opt = cli_getopt(argc, argv, "", longs, self)) != CLI_OPT_END) {
-        if (opt == CLI_OPT_HELP || opt == CLI_OPT_ERROR) {
-            rc = opt == CLI_OPT_HELP ? CLI_EXIT_OK : CLI_EXIT_USAGE;
-            goto done;
-        }
-        if (opt == OPT_JSON)
-            json = 1;
-        else if (!cli_input_opt(&io, opt, optarg)) {
-            rc = cli_usage_error(self, "unexpected option");
-            goto done;
-        }
-    }
+    int rc = cli_parse_args(argc, argv, "", longs, self, &a);
+    if (rc >= 0)
+        goto done;
     if (argc - optind != 2) {
         rc = cli_usage_error(self, "expected two inputs A and B, got %d", argc - optind);
         goto done;
     }
-    if ((rc = cli_input_prepare(&io)) != CLI_EXIT_OK)
+    if ((rc = cli_input_prepare(&a.io)) != CLI_EXIT_OK)
         goto done;
-    a = nt_config_new();
-    b = nt_config_new();
-    if (!a || !b) {
-        cli_say(NULL, "out of memory");
-        rc = CLI_EXIT_INPUT;
-        goto done;
-    }
-    int rc_a = cli_read_inputs(a, argv + optind, 1, &io, NULL);
-    int rc_b = cli_read_inputs(b, argv + optind + 1, 1, &io, NULL);
-    if (rc_a != CLI_EXIT_OK || rc_b != CLI_EXIT_OK) {
-        rc = CLI_EXIT_INPUT;
+    int rc_a = CLI_EXIT_OK, rc_b = CLI_EXIT_OK;
+    ca = cli_load(argv + optind, 1, &a.io, NULL, &rc_a);
+    cb = cli_load(argv + optind + 1, 1, &a.io, NULL, &rc_b);
+    if (!ca || !cb) {
+        rc = rc_a != CLI_EXIT_OK ? rc_a : rc_b;
         goto done;
     }
-    nt_config_normalize(a);
-    nt_config_normalize(b);
-    if (nt_config_diff(a, b, &df) != NT_OK) {
+    if (nt_config_diff(ca, cb, &df) != NT_OK) {
         cli_say(NULL, "out of memory while comparing");
         rc = CLI_EXIT_INPUT;
         goto done;
     }
-    if (json) {
+    if (a.json) {
         if (print_json(&df) != 0) {
             rc = CLI_EXIT_OUTPUT;
             goto done;
@@ -123,8 +102,8 @@ int cmd_diff(int argc, char **argv, const cli_cmd *self)
     rc = df.count ? CLI_EXIT_FOUND : CLI_EXIT_OK;
 done:
     nt_diff_free(&df);
-    nt_config_free(a);
-    nt_config_free(b);
-    cli_input_opts_free(&io);
+    nt_config_free(ca);
+    nt_config_free(cb);
+    cli_args_free(&a);
     return rc;
 }

@@ -6,7 +6,6 @@
 #include "cli.h"
 #include "nitrace/ops.h"
 
-enum { OPT_FORMAT = 0x200 };
 
 /* Entries of a type set that the combined file cannot carry (mirrors the
  * writer's rules): fields with allowWrite/allowUnsafeAccess, accessed methods
@@ -107,40 +106,21 @@ static int write_stdout(const nt_config *c)
 int cmd_merge(int argc, char **argv, const cli_cmd *self)
 {
     static const struct option longs[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"format", required_argument, NULL, OPT_FORMAT},
+        CLI_OUTPUT_LONGOPT,
+        CLI_FORMAT_LONGOPT,
         CLI_FILTER_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
-    const char *out = NULL, *format = NULL;
-    cli_input_opts io;
-    cli_input_opts_init(&io);
+    cli_args a;
     nt_config *c = NULL;
-    int rc = CLI_EXIT_OK, opt;
-    while ((opt = cli_getopt(argc, argv, "o:", longs, self)) != CLI_OPT_END) {
-        if (opt == CLI_OPT_HELP || opt == CLI_OPT_ERROR) {
-            rc = opt == CLI_OPT_HELP ? CLI_EXIT_OK : CLI_EXIT_USAGE;
-            goto done;
-        }
-        if (opt == 'o')
-            out = optarg;
-        else if (opt == OPT_FORMAT)
-            format = optarg;
-        else if (!cli_input_opt(&io, opt, optarg)) {
-            rc = cli_usage_error(self, "unexpected option");
-            goto done;
-        }
-    }
-    nt_format fmt = NT_FORMAT_LEGACY;
-    if (format && cli_parse_format(format, &fmt) != 0) {
-        rc = cli_usage_error(self, "unknown format '%s', expected 'legacy' or 'combined'", format);
+    int rc = cli_parse_args(argc, argv, "o:", longs, self, &a);
+    if (rc >= 0)
         goto done;
-    }
-    if (!out && format && fmt == NT_FORMAT_LEGACY) {
+    if (!a.out && a.format && a.fmt == NT_FORMAT_LEGACY) {
         rc = cli_usage_error(self, "--format legacy writes several files and needs -o DIR");
         goto done;
     }
-    if (out && !out[0]) {
+    if (a.out && !a.out[0]) {
         rc = cli_usage_error(self, "-o needs a directory name");
         goto done;
     }
@@ -148,30 +128,23 @@ int cmd_merge(int argc, char **argv, const cli_cmd *self)
         rc = cli_usage_error(self, "no INPUT given");
         goto done;
     }
-    if ((rc = cli_input_prepare(&io)) != CLI_EXIT_OK)
+    if ((rc = cli_input_prepare(&a.io)) != CLI_EXIT_OK)
         goto done;
-    c = nt_config_new();
-    if (!c) {
-        cli_say(NULL, "out of memory");
-        rc = CLI_EXIT_INPUT;
-        goto done;
-    }
     size_t n_inputs = (size_t)(argc - optind), n_files = 0;
-    if ((rc = cli_read_inputs(c, argv + optind, n_inputs, &io, &n_files)) != CLI_EXIT_OK)
+    if (!(c = cli_load(argv + optind, n_inputs, &a.io, &n_files, &rc)))
         goto done;
-    nt_config_normalize(c);
-    if (!out) {
+    if (!a.out) {
         rc = write_stdout(c);
         goto done;
     }
-    if ((rc = cli_write_dir(c, out, fmt)) != CLI_EXIT_OK)
+    if ((rc = cli_write_dir(c, a.out, a.fmt)) != CLI_EXIT_OK)
         goto done;
     char counts[1024], ins[64], files[64];
     cli_describe_counts(c, counts, sizeof counts);
     cli_say(NULL, "merged %s (%s): %s -> %s", cli_plural(ins, sizeof ins, n_inputs, "input", "inputs"),
-            cli_plural(files, sizeof files, n_files, "file", "files"), counts, out);
+            cli_plural(files, sizeof files, n_files, "file", "files"), counts, a.out);
 done:
     nt_config_free(c);
-    cli_input_opts_free(&io);
+    cli_args_free(&a);
     return rc;
 }

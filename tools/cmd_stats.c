@@ -8,7 +8,6 @@
 #include "cli.h"
 #include "nitrace/ops.h"
 
-enum { OPT_JSON = 0x200 };
 
 typedef struct stat_row {
     const char *label;   /* text table */
@@ -86,50 +85,31 @@ static int print_json(const nt_stats *s)
 int cmd_stats(int argc, char **argv, const cli_cmd *self)
 {
     static const struct option longs[] = {
-        {"json", no_argument, NULL, OPT_JSON},
+        CLI_JSON_LONGOPT,
         CLI_FILTER_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
-    int json = 0;
-    cli_input_opts io;
-    cli_input_opts_init(&io);
+    cli_args a;
     nt_config *c = NULL;
     nt_stats s;
     memset(&s, 0, sizeof s);
-    int rc = CLI_EXIT_OK, opt;
-    while ((opt = cli_getopt(argc, argv, "", longs, self)) != CLI_OPT_END) {
-        if (opt == CLI_OPT_HELP || opt == CLI_OPT_ERROR) {
-            rc = opt == CLI_OPT_HELP ? CLI_EXIT_OK : CLI_EXIT_USAGE;
-            goto done;
-        }
-        if (opt == OPT_JSON)
-            json = 1;
-        else if (!cli_input_opt(&io, opt, optarg)) {
-            rc = cli_usage_error(self, "unexpected option");
-            goto done;
-        }
-    }
+    int rc = cli_parse_args(argc, argv, "", longs, self, &a);
+    if (rc >= 0)
+        goto done;
     if (optind >= argc) {
         rc = cli_usage_error(self, "no INPUT given");
         goto done;
     }
-    if ((rc = cli_input_prepare(&io)) != CLI_EXIT_OK)
+    if ((rc = cli_input_prepare(&a.io)) != CLI_EXIT_OK)
         goto done;
-    c = nt_config_new();
-    if (!c) {
-        cli_say(NULL, "out of memory");
-        rc = CLI_EXIT_INPUT;
+    if (!(c = cli_load(argv + optind, (size_t)(argc - optind), &a.io, NULL, &rc)))
         goto done;
-    }
-    if ((rc = cli_read_inputs(c, argv + optind, (size_t)(argc - optind), &io, NULL)) != CLI_EXIT_OK)
-        goto done;
-    nt_config_normalize(c);
     if (nt_config_stats(c, &s) != NT_OK) {
         cli_say(NULL, "out of memory while counting");
         rc = CLI_EXIT_INPUT;
         goto done;
     }
-    if (json) {
+    if (a.json) {
         if (print_json(&s) != 0)
             rc = CLI_EXIT_OUTPUT;
     } else {
@@ -138,6 +118,6 @@ int cmd_stats(int argc, char **argv, const cli_cmd *self)
 done:
     nt_stats_free(&s);
     nt_config_free(c);
-    cli_input_opts_free(&io);
+    cli_args_free(&a);
     return rc;
 }
