@@ -236,3 +236,14 @@ nt_status nt_mkdir_p(const char *dir, nt_diags *d)
                            "cannot create output directory");
     return NT_OK;
 }
+
+char *nt_path_join(const char *dir, const char *name)
+{
+    size_t dl = strlen(dir);
+    int slash = dl > 0 && dir[dl - 1] == '/';
+    size_t n = dl + strlen(name) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s%s%s", dir, slash ? "" : "/", name);
+    return p;
+}

@@ -8,4 +8,7 @@
  * directory is fine. NT_ERR_WRITE with a diagnostic on failure. */
 nt_status nt_mkdir_p(const char *dir, nt_diags *d);
 
+/* "dir/name" (no doubled slash). Caller frees; NULL on NOMEM. */
+char *nt_path_join(const char *dir, const char *name);
+
 #endif

@@ -283,7 +283,7 @@ void nt_typedesc_free(nt_typedesc *td)
     memset(td, 0, sizeof *td);
 }
 
-static const char *primitive_name(char c)
+const char *nt_primitive_name(char c)
 {
     switch (c) {
     case 'Z': return "boolean";
@@ -323,8 +323,8 @@ char *nt_java_name(const char *name)
         int jni = memchr(elem, '.', elen) == NULL;
         for (size_t i = 1; i + 1 < elen; i++)
             sb_putn(&b, (jni && elem[i] == '/') ? "." : &elem[i], 1);
-    } else if (elen == 1 && primitive_name(elem[0]) && elem[0] != 'V') {
-        sb_puts(&b, primitive_name(elem[0]));
+    } else if (elen == 1 && nt_primitive_name(elem[0]) && elem[0] != 'V') {
+        sb_puts(&b, nt_primitive_name(elem[0]));
     } else {
         return strdup(name); /* not a descriptor: keep as given */
     }

@@ -42,17 +42,6 @@ struct nt_sink {
     nt_map reported;          /* diagnostics already given (keys), see pass_diags */
 };
 
-static char *join(const char *dir, const char *name)
-{
-    size_t dl = strlen(dir);
-    int slash = dl > 0 && dir[dl - 1] == '/';
-    size_t n = dl + strlen(name) + 2;
-    char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s%s%s", dir, slash ? "" : "/", name);
-    return p;
-}
-
 static nt_status nomem(nt_diags *d, const char *file)
 {
     return nt_diag_add(d, NT_ERR_NOMEM, file ? file : "", 0, 0, NULL, "out of memory");
@@ -331,10 +320,10 @@ nt_sink *nt_sink_open(const nt_sink_opts *o, nt_diags *d)
     if (o->trace_path) {
         if (!(s->trace_path = strdup(o->trace_path)))
             st = nomem(d, NULL);
-    } else if (!(s->dir = strdup(o->dir)) || !(s->lock_path = join(o->dir, ".lock")) ||
-               !(s->meta_dir = join(o->dir, ".nitrace")) ||
-               !(s->flock_path = join(s->meta_dir, "lock")) ||
-               !(s->prov_path = join(s->meta_dir, "provenance.json"))) {
+    } else if (!(s->dir = strdup(o->dir)) || !(s->lock_path = nt_path_join(o->dir, ".lock")) ||
+               !(s->meta_dir = nt_path_join(o->dir, ".nitrace")) ||
+               !(s->flock_path = nt_path_join(s->meta_dir, "lock")) ||
+               !(s->prov_path = nt_path_join(s->meta_dir, "provenance.json"))) {
         st = nomem(d, NULL);
     }
     if (st == NT_OK)
@@ -418,7 +407,7 @@ static nt_status read_merge_dir(nt_sink *s, nt_config *disk, nt_diags *d)
                                          NT_FILE_PREDEFINED};
     nt_status res = NT_OK;
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
-        char *path = join(s->dir, nt_file_kind_name(kinds[i]));
+        char *path = nt_path_join(s->dir, nt_file_kind_name(kinds[i]));
         if (!path)
             return nomem(d, s->dir);
         struct stat sb;

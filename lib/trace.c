@@ -98,22 +98,6 @@ static const char *jni_class_name(scratch *s, const char *name)
     return scr_keep(s, nt_java_name(name));
 }
 
-static const char *prim_name(char c)
-{
-    switch (c) {
-    case 'Z': return "boolean";
-    case 'B': return "byte";
-    case 'C': return "char";
-    case 'S': return "short";
-    case 'I': return "int";
-    case 'J': return "long";
-    case 'F': return "float";
-    case 'D': return "double";
-    case 'V': return "void";
-    }
-    return NULL;
-}
-
 /* One JNI field descriptor at *pp -> Java source name in scratch; advances
  * *pp. Returns NULL when malformed (or OOM: s->oom). allow_void for return
  * types. */
@@ -134,7 +118,7 @@ static const char *jni_type(scratch *s, const char **pp, int allow_void)
         blen = (size_t)(q - p - 1);
         next = q + 1;
     } else {
-        base = prim_name(*p);
+        base = nt_primitive_name(*p);
         if (!base || (*p == 'V' && (dims || !allow_void)))
             return NULL;
         blen = strlen(base);
@@ -779,7 +763,9 @@ static nt_status do_reflect(ctx *x)
     }
 
     if (is(fn, "getField") || is(fn, "getDeclaredField") || is(fn, "objectFieldOffset") ||
-        is(fn, "findFieldHandle") || is(fn, "unreflectField")) {
+        is(fn, "findFieldHandle") || is(fn, "unreflectField") || is(fn, "accessField")) {
+        /* accessField (Field.get/set, GraalVM 25): the field of its declaring class; the
+         * model has no queried/accessed distinction for fields */
         if ((st = want_args(x, 1)) != NT_OK || (st = arg_str(x, 0, &s0)) != NT_OK)
             return st;
         if (!has_class)

@@ -1039,17 +1039,6 @@ typedef struct out_file {
     int unchanged;        /* the target already holds exactly this text */
 } out_file;
 
-static char *join_path(const char *dir, const char *name)
-{
-    size_t dl = strlen(dir);
-    int slash = dl > 0 && dir[dl - 1] == '/';
-    size_t n = dl + strlen(name) + 2;
-    char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s%s%s", dir, slash ? "" : "/", name);
-    return p;
-}
-
 /* Does the existing target parse as its kind? Records the verdict in diags.
  * Returns NT_OK (absent or parsable), NT_ERR_REFUSED, or NT_ERR_NOMEM. */
 static nt_status check_target(out_file *f, nt_diags *d)
@@ -1129,7 +1118,7 @@ nt_status nt_write_dir(const nt_config *c, const char *dir, nt_format fmt, nt_di
     /* 1. Serialize everything first: nothing is written when that fails. */
     for (size_t i = 0; i < n && st == NT_OK; i++) {
         files[i].text = write_kind(c, files[i].kind, files[i].pt, d, &files[i].len);
-        files[i].path = join_path(dir, nt_file_kind_name(files[i].kind));
+        files[i].path = nt_path_join(dir, nt_file_kind_name(files[i].kind));
         if (!files[i].text)
             st = NT_ERR_NOMEM;
         else if (!files[i].path)

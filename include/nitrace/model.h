@@ -99,6 +99,9 @@ void nt_typedesc_free(nt_typedesc *td);
  * "java/lang/String" -> "java.lang.String" (JNI form), "Z" is kept as is
  * unless it is an array element. Caller frees. */
 char *nt_java_name(const char *jvm_or_jni_name);
+/* Java name of a primitive type descriptor letter ('I' -> "int", 'V' ->
+ * "void"); NULL for any other character. Static storage. */
+const char *nt_primitive_name(char descriptor);
 
 /* ---- members ---------------------------------------------------------- */
 typedef enum nt_access_level {
