@@ -35,54 +35,14 @@ static const char *const DOWNCALL_OPT_KEYS[] = {"captureCallState", "critical",
 static const char *const CRITICAL_KEYS[] = {"allowHeapAccess", NULL};
 static const char *const NO_KEYS[] = {NULL};
 
-/* Element i of the array under key, with the path pushed (caller pops). */
-typedef void (*elem_fn)(nt_rd *r, json_t *o);
-
-static void each_object(nt_rd *r, json_t *root, const char *key, const char *what,
-                        const char *hint, elem_fn fn)
+/* A reflection or JNI entry, added to the typeset set (and to the JNI and
+ * serialization types when it says jniAccessible / serializable). */
+static void read_type_entry(nt_rd *r, json_t *o, void *ctx)
 {
-    json_t *arr = json_object_get(root, key);
-    if (!arr)
-        return;
-    nt_rd_push_key(r, key);
-    if (nt_rd_expect(r, arr, JSON_ARRAY, "an array", NULL)) {
-        size_t i;
-        json_t *o;
-        json_array_foreach(arr, i, o) {
-            if (r->nomem)
-                break;
-            nt_rd_push_index(r, i);
-            if (nt_rd_expect(r, o, JSON_OBJECT, what, hint))
-                fn(r, o);
-            nt_rd_pop(r);
-        }
-    }
-    nt_rd_pop(r);
-}
-
-/* "type" of a combined entry (required). */
-static int combined_type(nt_rd *r, json_t *o, nt_typedesc *td)
-{
-    json_t *tv = json_object_get(o, "type");
-    memset(td, 0, sizeof *td);
-    if (!tv) {
-        nt_rd_err(r, 0, "add \"type\": \"com.example.Foo\"", "missing required key \"type\"");
-        return -1;
-    }
-    nt_rd_push_key(r, "type");
-    int rc = nt_rd_typedesc(r, tv, 1, td);
-    nt_rd_pop(r);
-    return rc;
-}
-
-static void read_type_entry(nt_rd *r, json_t *o, nt_typeset *set)
-{
+    nt_typeset *set = ctx;
     int before = r->errors;
     nt_rd_entry e;
-    memset(&e, 0, sizeof e);
-    nt_rd_check_keys(r, o, REFL_KEYS, "reflection entry", REFL_HINT);
-    int td_ok = combined_type(r, o, &e.td) == 0;
-    nt_rd_condition(r, o, &e.cond);
+    int td_ok = nt_rd_entry_start(r, o, 0, REFL_KEYS, "reflection entry", REFL_HINT, &e) == 0;
     nt_rd_flags(r, o, REFL_KEYS, &e);
     nt_rd_bool(r, o, "jniAccessible", &e.jni_accessible);
     nt_rd_bool(r, o, "serializable", &e.serializable);
@@ -98,30 +58,11 @@ static void read_type_entry(nt_rd *r, json_t *o, nt_typeset *set)
     nt_rd_entry_free(&e);
 }
 
-static void read_reflection_entry(nt_rd *r, json_t *o)
+static void read_serialization_entry(nt_rd *r, json_t *o, void *ctx)
 {
-    read_type_entry(r, o, &r->c->reflection);
-}
-
-static void read_jni_entry(nt_rd *r, json_t *o)
-{
-    read_type_entry(r, o, &r->c->jni);
-}
-
-static void read_serialization_entry(nt_rd *r, json_t *o)
-{
-    int before = r->errors;
-    nt_rd_entry e;
-    memset(&e, 0, sizeof e);
-    nt_rd_check_keys(r, o, SER_KEYS, "serialization entry",
-                     "allowed: condition, type, customTargetConstructorClass, reason");
-    int td_ok = combined_type(r, o, &e.td) == 0;
-    nt_rd_condition(r, o, &e.cond);
-    nt_rd_string(r, o, "customTargetConstructorClass", 0, "a class name", &e.custom_ctor);
-    nt_rd_reasons(r, o, "reason", 1, &e.reasons);
-    if (td_ok && r->errors == before && !r->nomem)
-        nt_rd_entry_apply(r, &r->c->serialization, &e, 1);
-    nt_rd_entry_free(&e);
+    (void)ctx;
+    nt_rd_ser_entry(r, o, 0, SER_KEYS, "serialization entry",
+                    "allowed: condition, type, customTargetConstructorClass, reason");
 }
 
 static void merge_reasons(nt_rd *r, nt_strv *dst, const nt_strv *src)
@@ -133,8 +74,9 @@ static void merge_reasons(nt_rd *r, nt_strv *dst, const nt_strv *src)
         }
 }
 
-static void read_resource_entry(nt_rd *r, json_t *o)
+static void read_resource_entry(nt_rd *r, json_t *o, void *ctx)
 {
+    (void)ctx;
     json_t *g = json_object_get(o, "glob");
     json_t *b = json_object_get(o, "bundle");
     if (g && b) {
@@ -181,8 +123,9 @@ static void read_resource_entry(nt_rd *r, json_t *o)
     nt_cond_free(&cond);
 }
 
-static void read_bundle_entry(nt_rd *r, json_t *o)
+static void read_bundle_entry(nt_rd *r, json_t *o, void *ctx)
 {
+    (void)ctx;
     int before = r->errors;
     nt_rd_check_keys(r, o, BUNDLE_KEYS, "bundle entry", "allowed: condition, name, locales, reason");
     const char *name;
@@ -243,8 +186,16 @@ static void check_options(nt_rd *r, json_t *o, int downcall)
     nt_rd_pop(r);
 }
 
-static void read_foreign_entry(nt_rd *r, json_t *o, int kind, nt_strv *dst)
+/* Which foreign array an entry is in: 0 downcalls, 1 upcalls, 2 directUpcalls. */
+typedef struct foreign_ctx {
+    int kind;
+    nt_strv *dst;   /* where its canonical JSON text goes */
+} foreign_ctx;
+
+static void read_foreign_entry(nt_rd *r, json_t *o, void *ctx)
 {
+    int kind = ((const foreign_ctx *)ctx)->kind;
+    nt_strv *dst = ((const foreign_ctx *)ctx)->dst;
     int before = r->errors;
     static const char *const hints[] = {
         "allowed: condition, returnType, parameterTypes, options, reason",
@@ -287,23 +238,9 @@ static void read_foreign(nt_rd *r, json_t *f)
     nt_strv *dst[] = {&r->c->foreign_downcalls, &r->c->foreign_upcalls,
                       &r->c->foreign_direct_upcalls};
     for (int k = 0; k < 3; k++) {
-        json_t *arr = json_object_get(f, FOREIGN_KEYS[k]);
-        if (!arr)
-            continue;
-        nt_rd_push_key(r, FOREIGN_KEYS[k]);
-        if (nt_rd_expect(r, arr, JSON_ARRAY, "an array", NULL)) {
-            size_t i;
-            json_t *o;
-            json_array_foreach(arr, i, o) {
-                if (r->nomem)
-                    break;
-                nt_rd_push_index(r, i);
-                if (nt_rd_expect(r, o, JSON_OBJECT, "an object", NULL))
-                    read_foreign_entry(r, o, k, dst[k]);
-                nt_rd_pop(r);
-            }
-        }
-        nt_rd_pop(r);
+        foreign_ctx fc = {k, dst[k]};
+        nt_rd_each_member_object(r, f, FOREIGN_KEYS[k], "an array", NULL, "an object", NULL,
+                                 read_foreign_entry, &fc);
     }
 }
 
@@ -329,17 +266,22 @@ nt_status nt_rd_combined(nt_rd *r, json_t *root)
             nt_rd_pop(r);
         }
     }
-    each_object(r, root, "reflection", "a reflection entry object",
-                "write {\"type\": \"com.example.Foo\", ...}", read_reflection_entry);
-    each_object(r, root, "jni", "a JNI entry object", "write {\"type\": \"com.example.Foo\", ...}",
-                read_jni_entry);
-    each_object(r, root, "serialization", "a serialization entry object",
-                "write {\"type\": \"com.example.Dto\"}", read_serialization_entry);
-    each_object(r, root, "resources", "a resource entry object",
-                "write {\"glob\": \"path/to/resource\"} or {\"bundle\": \"com.example.Messages\"}",
-                read_resource_entry);
-    each_object(r, root, "bundles", "a bundle entry object",
-                "write {\"name\": \"com.example.Messages\"}", read_bundle_entry);
+    nt_rd_each_member_object(r, root, "reflection", "an array", NULL, "a reflection entry object",
+                             "write {\"type\": \"com.example.Foo\", ...}", read_type_entry,
+                             &r->c->reflection);
+    nt_rd_each_member_object(r, root, "jni", "an array", NULL, "a JNI entry object",
+                             "write {\"type\": \"com.example.Foo\", ...}", read_type_entry,
+                             &r->c->jni);
+    nt_rd_each_member_object(r, root, "serialization", "an array", NULL,
+                             "a serialization entry object",
+                             "write {\"type\": \"com.example.Dto\"}", read_serialization_entry,
+                             NULL);
+    nt_rd_each_member_object(r, root, "resources", "an array", NULL, "a resource entry object",
+                             "write {\"glob\": \"path/to/resource\"} or "
+                             "{\"bundle\": \"com.example.Messages\"}",
+                             read_resource_entry, NULL);
+    nt_rd_each_member_object(r, root, "bundles", "an array", NULL, "a bundle entry object",
+                             "write {\"name\": \"com.example.Messages\"}", read_bundle_entry, NULL);
     json_t *foreign = json_object_get(root, "foreign");
     if (foreign) {
         nt_rd_push_key(r, "foreign");

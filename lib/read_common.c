@@ -905,6 +905,38 @@ int nt_rd_reasons(nt_rd *r, json_t *obj, const char *key, int allow_string, nt_s
     return nt_rd_strings(r, obj, key, 0, 0, 1, out, NULL);
 }
 
+/* ---- arrays of objects ------------------------------------------------ */
+
+void nt_rd_each_object(nt_rd *r, json_t *arr, const char *array_what, const char *array_hint,
+                       const char *object_what, const char *object_hint, nt_rd_elem_fn fn,
+                       void *ctx)
+{
+    if (!nt_rd_expect(r, arr, JSON_ARRAY, array_what, array_hint))
+        return;
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v) {
+        if (r->nomem)
+            break;
+        nt_rd_push_index(r, i);
+        if (!object_what || nt_rd_expect(r, v, JSON_OBJECT, object_what, object_hint))
+            fn(r, v, ctx);
+        nt_rd_pop(r);
+    }
+}
+
+void nt_rd_each_member_object(nt_rd *r, json_t *obj, const char *key, const char *array_what,
+                              const char *array_hint, const char *object_what,
+                              const char *object_hint, nt_rd_elem_fn fn, void *ctx)
+{
+    json_t *arr = json_object_get(obj, key);
+    if (!arr)
+        return;
+    nt_rd_push_key(r, key);
+    nt_rd_each_object(r, arr, array_what, array_hint, object_what, object_hint, fn, ctx);
+    nt_rd_pop(r);
+}
+
 /* ---- staged type entries ---------------------------------------------- */
 
 void nt_rd_entry_free(nt_rd_entry *e)
@@ -923,124 +955,124 @@ static const char *const FIELD_KEYS_LEGACY[] = {"name", "allowWrite", "allowUnsa
 static const char *const FIELD_KEYS[] = {"name", NULL};
 static const char *const METHOD_KEYS[] = {"name", "parameterTypes", NULL};
 
-int nt_rd_fields(nt_rd *r, json_t *obj, const char *key, int legacy_field_flags, nt_rd_entry *e)
+/* Reads one member object (its index pushed) into e. Returns 0, -1 when it
+ * is wrong, STOP after an allocation failure. */
+#define STOP (-2)
+typedef int (*member_fn)(nt_rd *r, json_t *m, nt_rd_entry *e, int arg);
+
+/* The member array under key of a type entry, each object passed to fn with
+ * arg. Unlike nt_rd_each_member_object it goes on after an allocation failure
+ * elsewhere (only fn returning STOP ends it). Returns 0, -1 when anything was
+ * wrong. */
+static int each_member(nt_rd *r, json_t *obj, const char *key, const char *array_what,
+                       const char *array_hint, const char *object_what, const char *object_hint,
+                       member_fn fn, nt_rd_entry *e, int arg)
 {
     json_t *arr = json_object_get(obj, key);
     if (!arr)
         return 0;
-    int rc = 0;
     nt_rd_push_key(r, key);
-    if (!nt_rd_expect(r, arr, JSON_ARRAY, "an array of field objects",
-                      "write [{\"name\": \"fieldName\"}, ...]")) {
+    if (!nt_rd_expect(r, arr, JSON_ARRAY, array_what, array_hint)) {
         nt_rd_pop(r);
         return -1;
     }
+    int rc = 0;
     size_t i;
-    json_t *f;
-    json_array_foreach(arr, i, f) {
+    json_t *m;
+    json_array_foreach(arr, i, m) {
         nt_rd_push_index(r, i);
-        if (!nt_rd_expect(r, f, JSON_OBJECT, "a field object", "write {\"name\": \"fieldName\"}")) {
-            rc = -1;
-            nt_rd_pop(r);
-            continue;
-        }
-        int bad = nt_rd_check_keys(r, f, legacy_field_flags ? FIELD_KEYS_LEGACY : FIELD_KEYS,
-                                   "field",
-                                   legacy_field_flags ? "allowed: name, allowWrite, allowUnsafeAccess"
-                                                      : "a field has only \"name\"");
-        const char *name;
-        int w = 0, u = 0;
-        if (nt_rd_string(r, f, "name", 1, "the field name", &name) != 0)
-            bad++;
-        if (legacy_field_flags) {
-            if (nt_rd_bool(r, f, "allowWrite", &w) != 0)
-                bad++;
-            if (nt_rd_bool(r, f, "allowUnsafeAccess", &u) != 0)
-                bad++;
-        }
+        int st = nt_rd_expect(r, m, JSON_OBJECT, object_what, object_hint) ? fn(r, m, e, arg) : -1;
         nt_rd_pop(r);
-        if (bad) {
+        if (st != 0)
             rc = -1;
-            continue;
-        }
-        if (e->n_fields == e->cap_fields) {
-            size_t nc = e->cap_fields ? e->cap_fields * 2 : 8;
-            nt_rd_field *nf = realloc(e->fields, nc * sizeof *nf);
-            if (!nf) {
-                nt_rd_oom(r);
-                rc = -1;
-                break;
-            }
-            e->fields = nf;
-            e->cap_fields = nc;
-        }
-        e->fields[e->n_fields].name = name;
-        e->fields[e->n_fields].flags =
-            (w ? NT_FIELD_ALLOW_WRITE : 0u) | (u ? NT_FIELD_ALLOW_UNSAFE_ACCESS : 0u);
-        e->n_fields++;
+        if (st == STOP)
+            break;
     }
     nt_rd_pop(r);
     return rc;
 }
 
-int nt_rd_methods(nt_rd *r, json_t *obj, const char *key, nt_access_level level, nt_rd_entry *e)
+static int read_field(nt_rd *r, json_t *f, nt_rd_entry *e, int legacy_field_flags)
 {
-    json_t *arr = json_object_get(obj, key);
-    if (!arr)
-        return 0;
-    int rc = 0;
-    nt_rd_push_key(r, key);
-    if (!nt_rd_expect(r, arr, JSON_ARRAY, "an array of method objects",
-                      "write [{\"name\": \"m\", \"parameterTypes\": [...]}, ...]")) {
-        nt_rd_pop(r);
+    int bad = nt_rd_check_keys(r, f, legacy_field_flags ? FIELD_KEYS_LEGACY : FIELD_KEYS, "field",
+                               legacy_field_flags ? "allowed: name, allowWrite, allowUnsafeAccess"
+                                                  : "a field has only \"name\"");
+    const char *name;
+    int w = 0, u = 0;
+    if (nt_rd_string(r, f, "name", 1, "the field name", &name) != 0)
+        bad++;
+    if (legacy_field_flags) {
+        if (nt_rd_bool(r, f, "allowWrite", &w) != 0)
+            bad++;
+        if (nt_rd_bool(r, f, "allowUnsafeAccess", &u) != 0)
+            bad++;
+    }
+    if (bad)
+        return -1;
+    if (e->n_fields == e->cap_fields) {
+        size_t nc = e->cap_fields ? e->cap_fields * 2 : 8;
+        nt_rd_field *nf = realloc(e->fields, nc * sizeof *nf);
+        if (!nf) {
+            nt_rd_oom(r);
+            return STOP;
+        }
+        e->fields = nf;
+        e->cap_fields = nc;
+    }
+    e->fields[e->n_fields].name = name;
+    e->fields[e->n_fields].flags =
+        (w ? NT_FIELD_ALLOW_WRITE : 0u) | (u ? NT_FIELD_ALLOW_UNSAFE_ACCESS : 0u);
+    e->n_fields++;
+    return 0;
+}
+
+int nt_rd_fields(nt_rd *r, json_t *obj, const char *key, int legacy_field_flags, nt_rd_entry *e)
+{
+    return each_member(r, obj, key, "an array of field objects",
+                       "write [{\"name\": \"fieldName\"}, ...]", "a field object",
+                       "write {\"name\": \"fieldName\"}", read_field, e, legacy_field_flags);
+}
+
+static int read_method(nt_rd *r, json_t *m, nt_rd_entry *e, int level)
+{
+    int bad = nt_rd_check_keys(r, m, METHOD_KEYS, "method",
+                               "a method has \"name\" and \"parameterTypes\"");
+    const char *name;
+    if (nt_rd_string(r, m, "name", 1, "the method name (\"<init>\" for constructors)", &name) != 0)
+        bad++;
+    nt_strv params = {0};
+    int present = 0;
+    if (nt_rd_strings(r, m, "parameterTypes", 0, 1, 0, &params, &present) != 0)
+        bad++;
+    if (bad) {
+        nt_strv_free(&params);
         return -1;
     }
-    size_t i;
-    json_t *m;
-    json_array_foreach(arr, i, m) {
-        nt_rd_push_index(r, i);
-        if (!nt_rd_expect(r, m, JSON_OBJECT, "a method object",
-                          "write {\"name\": \"m\", \"parameterTypes\": [...]}")) {
-            rc = -1;
-            nt_rd_pop(r);
-            continue;
-        }
-        int bad = nt_rd_check_keys(r, m, METHOD_KEYS, "method",
-                                   "a method has \"name\" and \"parameterTypes\"");
-        const char *name;
-        if (nt_rd_string(r, m, "name", 1, "the method name (\"<init>\" for constructors)",
-                         &name) != 0)
-            bad++;
-        nt_strv params = {0};
-        int present = 0;
-        if (nt_rd_strings(r, m, "parameterTypes", 0, 1, 0, &params, &present) != 0)
-            bad++;
-        nt_rd_pop(r);
-        if (bad) {
+    if (e->n_methods == e->cap_methods) {
+        size_t nc = e->cap_methods ? e->cap_methods * 2 : 8;
+        nt_rd_method *nm = realloc(e->methods, nc * sizeof *nm);
+        if (!nm) {
             nt_strv_free(&params);
-            rc = -1;
-            continue;
+            nt_rd_oom(r);
+            return STOP;
         }
-        if (e->n_methods == e->cap_methods) {
-            size_t nc = e->cap_methods ? e->cap_methods * 2 : 8;
-            nt_rd_method *nm = realloc(e->methods, nc * sizeof *nm);
-            if (!nm) {
-                nt_strv_free(&params);
-                nt_rd_oom(r);
-                rc = -1;
-                break;
-            }
-            e->methods = nm;
-            e->cap_methods = nc;
-        }
-        nt_rd_method *dst = &e->methods[e->n_methods++];
-        dst->name = name;
-        dst->any_params = !present;
-        dst->params = params;
-        dst->level = level;
+        e->methods = nm;
+        e->cap_methods = nc;
     }
-    nt_rd_pop(r);
-    return rc;
+    nt_rd_method *dst = &e->methods[e->n_methods++];
+    dst->name = name;
+    dst->any_params = !present;
+    dst->params = params;
+    dst->level = (nt_access_level)level;
+    return 0;
+}
+
+int nt_rd_methods(nt_rd *r, json_t *obj, const char *key, nt_access_level level, nt_rd_entry *e)
+{
+    return each_member(r, obj, key, "an array of method objects",
+                       "write [{\"name\": \"m\", \"parameterTypes\": [...]}, ...]",
+                       "a method object", "write {\"name\": \"m\", \"parameterTypes\": [...]}",
+                       read_method, e, (int)level);
 }
 
 int nt_rd_flags(nt_rd *r, json_t *obj, const char *const *allowed, nt_rd_entry *e)
@@ -1101,4 +1133,78 @@ nt_type *nt_rd_entry_apply(nt_rd *r, nt_typeset *set, const nt_rd_entry *e, int 
         }
     }
     return t;
+}
+
+/* "type" of a type entry into td; legacy files also accept the older "name"
+ * (alone, or naming the same class as "type") but no lambda descriptors.
+ * Returns 0, -1 on error (td is then empty). */
+static int entry_type(nt_rd *r, json_t *o, int legacy, nt_typedesc *td)
+{
+    json_t *tv = json_object_get(o, "type");
+    json_t *nv = legacy ? json_object_get(o, "name") : NULL;
+    memset(td, 0, sizeof *td);
+    if (!tv && !nv) {
+        if (legacy)
+            nt_rd_err(r, 0, "add \"type\": \"com.example.Foo\" (or the older \"name\")",
+                      "missing required key \"type\" (or \"name\")");
+        else
+            nt_rd_err(r, 0, "add \"type\": \"com.example.Foo\"", "missing required key \"type\"");
+        return -1;
+    }
+    if (nv && !json_is_string(nv)) {
+        nt_rd_push_key(r, "name");
+        nt_rd_expect(r, nv, JSON_STRING, "a class name string", NULL);
+        nt_rd_pop(r);
+        return -1;
+    }
+    if (!tv)
+        return nt_rd_typedesc(r, nv, 0, td);   /* a class name string: fails only on NOMEM */
+    nt_rd_push_key(r, "type");
+    int rc = nt_rd_typedesc(r, tv, !legacy, td);
+    nt_rd_pop(r);
+    if (rc != 0 || !nv)
+        return rc;
+    char *n = nt_java_name(json_string_value(nv));
+    if (!n) {
+        nt_rd_oom(r);
+        return -1;
+    }
+    int same = td->kind == NT_TD_CLASS && strcmp(n, td->name) == 0;
+    free(n);
+    if (!same) {
+        nt_rd_push_key(r, "name");
+        nt_rd_err(r, 1, "keep only \"type\"", "\"name\" and \"type\" name different types");
+        nt_rd_pop(r);
+        td_clear(td);
+        return -1;
+    }
+    return 0;
+}
+
+int nt_rd_entry_start(nt_rd *r, json_t *obj, int legacy, const char *const *allowed,
+                      const char *what, const char *hint, nt_rd_entry *e)
+{
+    memset(e, 0, sizeof *e);
+    nt_rd_check_keys(r, obj, allowed, what, hint);
+    int rc = entry_type(r, obj, legacy, &e->td);
+    nt_rd_condition(r, obj, &e->cond);
+    return rc;
+}
+
+void nt_rd_entry_finish(nt_rd *r, nt_typeset *set, nt_rd_entry *e, int ok)
+{
+    if (ok && !r->nomem)
+        nt_rd_entry_apply(r, set, e, 1);
+    nt_rd_entry_free(e);
+}
+
+void nt_rd_ser_entry(nt_rd *r, json_t *obj, int legacy, const char *const *allowed,
+                     const char *what, const char *hint)
+{
+    int before = r->errors;
+    nt_rd_entry e;
+    int td_ok = nt_rd_entry_start(r, obj, legacy, allowed, what, hint, &e) == 0;
+    nt_rd_string(r, obj, "customTargetConstructorClass", 0, "a class name", &e.custom_ctor);
+    nt_rd_reasons(r, obj, legacy ? "reasons" : "reason", !legacy, &e.reasons);
+    nt_rd_entry_finish(r, &r->c->serialization, &e, td_ok && r->errors == before);
 }

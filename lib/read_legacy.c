@@ -22,56 +22,17 @@ static const char *const REFLECT_KEYS[] = {
     "allowed: condition, type (or name), the all*/queryAll* flags, unsafeAllocated, fields, " \
     "methods, queriedMethods, reasons (remove the key or check the file kind)"
 
-/* "type" (string or proxy descriptor) or the deprecated "name" of a legacy
- * entry into e->td. Returns 0, -1 on error. */
-static int legacy_type_or_name(nt_rd *r, json_t *o, nt_typedesc *td)
+static void read_reflect_entry(nt_rd *r, json_t *o, void *set)
 {
-    json_t *tv = json_object_get(o, "type");
-    json_t *nv = json_object_get(o, "name");
-    memset(td, 0, sizeof *td);
-    if (!tv && !nv) {
-        nt_rd_err(r, 0, "add \"type\": \"com.example.Foo\" (or the older \"name\")",
-                  "missing required key \"type\" (or \"name\")");
-        return -1;
-    }
-    if (nv && !json_is_string(nv)) {
-        nt_rd_push_key(r, "name");
-        nt_rd_expect(r, nv, JSON_STRING, "a class name string", NULL);
-        nt_rd_pop(r);
-        return -1;
-    }
-    if (tv) {
-        nt_rd_push_key(r, "type");
-        int rc = nt_rd_typedesc(r, tv, 0, td);
-        nt_rd_pop(r);
-        if (rc != 0)
-            return -1;
-        if (nv) {
-            char *n = nt_java_name(json_string_value(nv));
-            if (!n) {
-                nt_rd_oom(r);
-                return -1;
-            }
-            int same = td->kind == NT_TD_CLASS && strcmp(n, td->name) == 0;
-            free(n);
-            if (!same) {
-                nt_rd_push_key(r, "name");
-                nt_rd_err(r, 1, "keep only \"type\"", "\"name\" and \"type\" name different types");
-                nt_rd_pop(r);
-                nt_typedesc_free(td);
-                memset(td, 0, sizeof *td);
-                return -1;
-            }
-        }
-        return 0;
-    }
-    td->kind = NT_TD_CLASS;
-    td->name = nt_java_name(json_string_value(nv));
-    if (!td->name) {
-        nt_rd_oom(r);
-        return -1;
-    }
-    return 0;
+    int before = r->errors;
+    nt_rd_entry e;
+    int td_ok = nt_rd_entry_start(r, o, 1, REFLECT_KEYS, "type entry", REFLECT_HINT, &e) == 0;
+    nt_rd_flags(r, o, NULL, &e);
+    nt_rd_fields(r, o, "fields", 1, &e);
+    nt_rd_methods(r, o, "methods", NT_ACCESSED, &e);
+    nt_rd_methods(r, o, "queriedMethods", NT_QUERIED, &e);
+    nt_rd_reasons(r, o, "reasons", 0, &e.reasons);
+    nt_rd_entry_finish(r, set, &e, td_ok && r->errors == before);
 }
 
 nt_status nt_rd_reflect(nt_rd *r, json_t *root, nt_typeset *set, const char *file_what)
@@ -79,35 +40,8 @@ nt_status nt_rd_reflect(nt_rd *r, json_t *root, nt_typeset *set, const char *fil
     char hint[256];
     snprintf(hint, sizeof hint, "%s is a JSON array of type entries (check the file kind)",
              file_what);
-    if (!nt_rd_expect(r, root, JSON_ARRAY, "an array of type entries", hint))
-        return nt_rd_status(r);
-    size_t i;
-    json_t *o;
-    json_array_foreach(root, i, o) {
-        if (r->nomem)
-            break;
-        nt_rd_push_index(r, i);
-        if (!nt_rd_expect(r, o, JSON_OBJECT, "a type entry object",
-                          "write {\"type\": \"com.example.Foo\", ...}")) {
-            nt_rd_pop(r);
-            continue;
-        }
-        int before = r->errors;
-        nt_rd_entry e;
-        memset(&e, 0, sizeof e);
-        nt_rd_check_keys(r, o, REFLECT_KEYS, "type entry", REFLECT_HINT);
-        int td_ok = legacy_type_or_name(r, o, &e.td) == 0;
-        nt_rd_condition(r, o, &e.cond);
-        nt_rd_flags(r, o, NULL, &e);
-        nt_rd_fields(r, o, "fields", 1, &e);
-        nt_rd_methods(r, o, "methods", NT_ACCESSED, &e);
-        nt_rd_methods(r, o, "queriedMethods", NT_QUERIED, &e);
-        nt_rd_reasons(r, o, "reasons", 0, &e.reasons);
-        if (td_ok && r->errors == before && !r->nomem)
-            nt_rd_entry_apply(r, set, &e, 1);
-        nt_rd_entry_free(&e);
-        nt_rd_pop(r);
-    }
+    nt_rd_each_object(r, root, "an array of type entries", hint, "a type entry object",
+                      "write {\"type\": \"com.example.Foo\", ...}", read_reflect_entry, set);
     return nt_rd_status(r);
 }
 
@@ -181,113 +115,74 @@ static void add_pattern(nt_rd *r, const char *pattern, int exclude, const nt_con
     free(module);
 }
 
+/* One {condition?, pattern} object; *exclude_p tells includes from excludes. */
+static void read_pattern(nt_rd *r, json_t *o, void *exclude_p)
+{
+    int before = r->errors;
+    nt_rd_check_keys(r, o, PATTERN_KEYS, "resource pattern entry", "allowed: condition, pattern");
+    const char *pattern;
+    nt_rd_string(r, o, "pattern", 1, "the resource regex", &pattern);
+    nt_cond cond;
+    nt_rd_condition(r, o, &cond);
+    if (r->errors == before && !r->nomem)
+        add_pattern(r, pattern, *(const int *)exclude_p, &cond);
+    nt_cond_free(&cond);
+}
+
 static void read_patterns(nt_rd *r, json_t *arr, int exclude)
 {
-    if (!nt_rd_expect(r, arr, JSON_ARRAY, "an array of pattern objects",
-                      "write [{\"pattern\": \"regex\"}, ...]"))
-        return;
-    size_t i;
-    json_t *o;
-    json_array_foreach(arr, i, o) {
-        if (r->nomem)
-            break;
-        nt_rd_push_index(r, i);
-        if (!nt_rd_expect(r, o, JSON_OBJECT, "a pattern object",
-                          "write {\"pattern\": \"regex\"}")) {
-            nt_rd_pop(r);
-            continue;
-        }
-        int before = r->errors;
-        nt_rd_check_keys(r, o, PATTERN_KEYS, "resource pattern entry",
-                         "allowed: condition, pattern");
-        const char *pattern;
-        nt_rd_string(r, o, "pattern", 1, "the resource regex", &pattern);
-        nt_cond cond;
-        nt_rd_condition(r, o, &cond);
-        if (r->errors == before && !r->nomem)
-            add_pattern(r, pattern, exclude, &cond);
-        nt_cond_free(&cond);
-        nt_rd_pop(r);
-    }
+    nt_rd_each_object(r, arr, "an array of pattern objects",
+                      "write [{\"pattern\": \"regex\"}, ...]", "a pattern object",
+                      "write {\"pattern\": \"regex\"}", read_pattern, &exclude);
 }
 
-static void read_bundles(nt_rd *r, json_t *arr)
+static void read_bundle(nt_rd *r, json_t *o, void *ctx)
 {
-    if (!nt_rd_expect(r, arr, JSON_ARRAY, "an array of bundle objects",
-                      "write [{\"name\": \"com.example.Messages\"}, ...]"))
-        return;
-    size_t i;
-    json_t *o;
-    json_array_foreach(arr, i, o) {
-        if (r->nomem)
-            break;
-        nt_rd_push_index(r, i);
-        if (!nt_rd_expect(r, o, JSON_OBJECT, "a bundle object",
-                          "write {\"name\": \"com.example.Messages\"}")) {
-            nt_rd_pop(r);
-            continue;
-        }
-        int before = r->errors;
-        nt_rd_check_keys(r, o, BUNDLE_KEYS, "bundle entry",
-                         "allowed: condition, name, locales, classNames");
-        const char *name;
-        nt_rd_string(r, o, "name", 1, "the bundle base name", &name);
-        nt_cond cond;
-        nt_rd_condition(r, o, &cond);
-        nt_strv locales = {0}, classes = {0};
-        nt_rd_strings(r, o, "locales", 0, 0, 1, &locales, NULL);
-        nt_rd_strings(r, o, "classNames", 0, 0, 1, &classes, NULL);
-        if (r->errors == before && !r->nomem) {
-            /* GraalVM accepts "module:baseName" for a bundle in a module. */
-            size_t ml = module_prefix_len(name);
-            char *module = ml ? strndup(name, ml) : NULL;
-            nt_bundle *b = nt_config_add_bundle(r->c, ml ? name + ml + 1 : name, module, &cond);
-            free(module);
-            if (!b)
-                nt_rd_oom(r);
-            for (size_t k = 0; b && k < locales.n; k++)
-                if (nt_strv_add_unique(&b->locales, locales.v[k]) != NT_OK)
-                    nt_rd_oom(r);
-            for (size_t k = 0; b && k < classes.n; k++)
-                if (nt_strv_add_unique(&b->class_names, classes.v[k]) != NT_OK)
-                    nt_rd_oom(r);
-        }
-        nt_strv_free(&locales);
-        nt_strv_free(&classes);
-        nt_cond_free(&cond);
-        nt_rd_pop(r);
-    }
-}
-
-static void read_globs(nt_rd *r, json_t *arr)
-{
-    if (!nt_rd_expect(r, arr, JSON_ARRAY, "an array of glob objects",
-                      "write [{\"glob\": \"path/*.properties\"}, ...]"))
-        return;
-    size_t i;
-    json_t *o;
-    json_array_foreach(arr, i, o) {
-        if (r->nomem)
-            break;
-        nt_rd_push_index(r, i);
-        if (!nt_rd_expect(r, o, JSON_OBJECT, "a glob object",
-                          "write {\"glob\": \"path/*.properties\"}")) {
-            nt_rd_pop(r);
-            continue;
-        }
-        int before = r->errors;
-        nt_rd_check_keys(r, o, GLOB_KEYS, "glob entry", "allowed: condition, module, glob");
-        const char *glob, *module;
-        nt_rd_string(r, o, "glob", 1, "the resource glob", &glob);
-        nt_rd_string(r, o, "module", 0, "the module name", &module);
-        nt_cond cond;
-        nt_rd_condition(r, o, &cond);
-        if (r->errors == before && !r->nomem &&
-            !nt_config_add_resource(r->c, NT_RES_GLOB, module, glob, &cond))
+    (void)ctx;
+    int before = r->errors;
+    nt_rd_check_keys(r, o, BUNDLE_KEYS, "bundle entry",
+                     "allowed: condition, name, locales, classNames");
+    const char *name;
+    nt_rd_string(r, o, "name", 1, "the bundle base name", &name);
+    nt_cond cond;
+    nt_rd_condition(r, o, &cond);
+    nt_strv locales = {0}, classes = {0};
+    nt_rd_strings(r, o, "locales", 0, 0, 1, &locales, NULL);
+    nt_rd_strings(r, o, "classNames", 0, 0, 1, &classes, NULL);
+    if (r->errors == before && !r->nomem) {
+        /* GraalVM accepts "module:baseName" for a bundle in a module. */
+        size_t ml = module_prefix_len(name);
+        char *module = ml ? strndup(name, ml) : NULL;
+        nt_bundle *b = nt_config_add_bundle(r->c, ml ? name + ml + 1 : name, module, &cond);
+        free(module);
+        if (!b)
             nt_rd_oom(r);
-        nt_cond_free(&cond);
-        nt_rd_pop(r);
+        for (size_t k = 0; b && k < locales.n; k++)
+            if (nt_strv_add_unique(&b->locales, locales.v[k]) != NT_OK)
+                nt_rd_oom(r);
+        for (size_t k = 0; b && k < classes.n; k++)
+            if (nt_strv_add_unique(&b->class_names, classes.v[k]) != NT_OK)
+                nt_rd_oom(r);
     }
+    nt_strv_free(&locales);
+    nt_strv_free(&classes);
+    nt_cond_free(&cond);
+}
+
+static void read_glob(nt_rd *r, json_t *o, void *ctx)
+{
+    (void)ctx;
+    int before = r->errors;
+    nt_rd_check_keys(r, o, GLOB_KEYS, "glob entry", "allowed: condition, module, glob");
+    const char *glob, *module;
+    nt_rd_string(r, o, "glob", 1, "the resource glob", &glob);
+    nt_rd_string(r, o, "module", 0, "the module name", &module);
+    nt_cond cond;
+    nt_rd_condition(r, o, &cond);
+    if (r->errors == before && !r->nomem &&
+        !nt_config_add_resource(r->c, NT_RES_GLOB, module, glob, &cond))
+        nt_rd_oom(r);
+    nt_cond_free(&cond);
 }
 
 nt_status nt_rd_resource(nt_rd *r, json_t *root)
@@ -306,33 +201,23 @@ nt_status nt_rd_resource(nt_rd *r, json_t *root)
                                 "write {\"includes\": [...], \"excludes\": [...]}")) {
             nt_rd_check_keys(r, res, RESOURCE_SET_KEYS, "resources",
                              "allowed: includes, excludes");
-            json_t *inc = json_object_get(res, "includes");
-            json_t *exc = json_object_get(res, "excludes");
-            if (inc) {
-                nt_rd_push_key(r, "includes");
-                read_patterns(r, inc, 0);
-                nt_rd_pop(r);
-            }
-            if (exc) {
-                nt_rd_push_key(r, "excludes");
-                read_patterns(r, exc, 1);
-                nt_rd_pop(r);
+            for (int exclude = 0; exclude < 2; exclude++) {
+                json_t *arr = json_object_get(res, RESOURCE_SET_KEYS[exclude]);
+                if (arr) {
+                    nt_rd_push_key(r, RESOURCE_SET_KEYS[exclude]);
+                    read_patterns(r, arr, exclude);
+                    nt_rd_pop(r);
+                }
             }
         }
         nt_rd_pop(r);
     }
-    json_t *bundles = json_object_get(root, "bundles");
-    if (bundles) {
-        nt_rd_push_key(r, "bundles");
-        read_bundles(r, bundles);
-        nt_rd_pop(r);
-    }
-    json_t *globs = json_object_get(root, "globs");
-    if (globs) {
-        nt_rd_push_key(r, "globs");
-        read_globs(r, globs);
-        nt_rd_pop(r);
-    }
+    nt_rd_each_member_object(r, root, "bundles", "an array of bundle objects",
+                             "write [{\"name\": \"com.example.Messages\"}, ...]", "a bundle object",
+                             "write {\"name\": \"com.example.Messages\"}", read_bundle, NULL);
+    nt_rd_each_member_object(r, root, "globs", "an array of glob objects",
+                             "write [{\"glob\": \"path/*.properties\"}, ...]", "a glob object",
+                             "write {\"glob\": \"path/*.properties\"}", read_glob, NULL);
     return nt_rd_status(r);
 }
 
@@ -340,15 +225,18 @@ nt_status nt_rd_resource(nt_rd *r, json_t *root)
 
 static const char *const PROXY_KEYS[] = {"condition", "interfaces", "reasons", NULL};
 
-/* One {condition?, interfaces, reasons?} object (or, when bare_arrays, an
- * array of interface names) added as a proxy type to set. */
-static void read_proxy_entry(nt_rd *r, json_t *o, nt_typeset *set, int bare_arrays)
+#define PROXY_WHAT "a proxy object"
+#define PROXY_HINT "write {\"interfaces\": [\"com.example.Api\"]}"
+
+/* One {condition?, interfaces, reasons?} object or (proxy-config.json only)
+ * array of interface names, added as a proxy type to the typeset set. */
+static void read_proxy_entry(nt_rd *r, json_t *o, void *set)
 {
     int before = r->errors;
     nt_rd_entry e;
     memset(&e, 0, sizeof e);
     e.td.kind = NT_TD_PROXY;
-    if (bare_arrays && json_is_array(o)) {
+    if (json_is_array(o)) {
         size_t i;
         json_t *s;
         json_array_foreach(o, i, s) {
@@ -361,33 +249,21 @@ static void read_proxy_entry(nt_rd *r, json_t *o, nt_typeset *set, int bare_arra
             }
             nt_rd_pop(r);
         }
-    } else if (nt_rd_expect(r, o, JSON_OBJECT, "a proxy object",
-                            "write {\"interfaces\": [\"com.example.Api\"]}")) {
+    } else if (nt_rd_expect(r, o, JSON_OBJECT, PROXY_WHAT, PROXY_HINT)) {
         nt_rd_check_keys(r, o, PROXY_KEYS, "proxy entry",
                          "allowed: condition, interfaces, reasons");
         nt_rd_strings(r, o, "interfaces", 1, 1, 0, &e.td.ifaces, NULL);
         nt_rd_condition(r, o, &e.cond);
         nt_rd_reasons(r, o, "reasons", 0, &e.reasons);
     }
-    if (r->errors == before && !r->nomem)
-        nt_rd_entry_apply(r, set, &e, 1);
-    nt_rd_entry_free(&e);
+    nt_rd_entry_finish(r, set, &e, r->errors == before);
 }
 
 nt_status nt_rd_proxy(nt_rd *r, json_t *root)
 {
-    if (!nt_rd_expect(r, root, JSON_ARRAY, "an array of proxy entries",
-                      "proxy-config.json is a JSON array (check the file kind)"))
-        return nt_rd_status(r);
-    size_t i;
-    json_t *o;
-    json_array_foreach(root, i, o) {
-        if (r->nomem)
-            break;
-        nt_rd_push_index(r, i);
-        read_proxy_entry(r, o, &r->c->reflection, 1);
-        nt_rd_pop(r);
-    }
+    nt_rd_each_object(r, root, "an array of proxy entries",
+                      "proxy-config.json is a JSON array (check the file kind)", NULL, NULL,
+                      read_proxy_entry, &r->c->reflection);
     return nt_rd_status(r);
 }
 
@@ -398,30 +274,20 @@ static const char *const SER_TYPE_KEYS[] = {"condition", "name", "type",
                                             "customTargetConstructorClass", "reasons", NULL};
 static const char *const SER_LAMBDA_KEYS[] = {"condition", "name", "reasons", NULL};
 
-static void read_ser_type(nt_rd *r, json_t *o)
+#define SER_ARRAY_WHAT "an array of entries"
+#define SER_TYPE_WHAT "a serialization type object"
+#define SER_TYPE_HINT "write {\"type\": \"com.example.Dto\"}"
+
+static void read_ser_type(nt_rd *r, json_t *o, void *ctx)
 {
-    if (!nt_rd_expect(r, o, JSON_OBJECT, "a serialization type object",
-                      "write {\"type\": \"com.example.Dto\"}"))
-        return;
-    int before = r->errors;
-    nt_rd_entry e;
-    memset(&e, 0, sizeof e);
-    nt_rd_check_keys(r, o, SER_TYPE_KEYS, "serialization type entry",
-                     "allowed: condition, type (or name), customTargetConstructorClass, reasons");
-    int td_ok = legacy_type_or_name(r, o, &e.td) == 0;
-    nt_rd_condition(r, o, &e.cond);
-    nt_rd_string(r, o, "customTargetConstructorClass", 0, "a class name", &e.custom_ctor);
-    nt_rd_reasons(r, o, "reasons", 0, &e.reasons);
-    if (td_ok && r->errors == before && !r->nomem)
-        nt_rd_entry_apply(r, &r->c->serialization, &e, 1);
-    nt_rd_entry_free(&e);
+    (void)ctx;
+    nt_rd_ser_entry(r, o, 1, SER_TYPE_KEYS, "serialization type entry",
+                    "allowed: condition, type (or name), customTargetConstructorClass, reasons");
 }
 
-static void read_ser_lambda(nt_rd *r, json_t *o)
+static void read_ser_lambda(nt_rd *r, json_t *o, void *ctx)
 {
-    if (!nt_rd_expect(r, o, JSON_OBJECT, "a lambda-capturing type object",
-                      "write {\"name\": \"com.example.Main\"}"))
-        return;
+    (void)ctx;
     int before = r->errors;
     nt_rd_entry e;
     memset(&e, 0, sizeof e);
@@ -435,42 +301,14 @@ static void read_ser_lambda(nt_rd *r, json_t *o)
     }
     nt_rd_condition(r, o, &e.cond);
     nt_rd_reasons(r, o, "reasons", 0, &e.reasons);
-    if (r->errors == before && !r->nomem)
-        nt_rd_entry_apply(r, &r->c->lambda_capturing, &e, 1);
-    nt_rd_entry_free(&e);
-}
-
-static void read_ser_array(nt_rd *r, json_t *root, const char *key, int which)
-{
-    json_t *arr = key ? json_object_get(root, key) : root;
-    if (!arr)
-        return;
-    if (key)
-        nt_rd_push_key(r, key);
-    if (nt_rd_expect(r, arr, JSON_ARRAY, "an array of entries", NULL)) {
-        size_t i;
-        json_t *o;
-        json_array_foreach(arr, i, o) {
-            if (r->nomem)
-                break;
-            nt_rd_push_index(r, i);
-            if (which == 0)
-                read_ser_type(r, o);
-            else if (which == 1)
-                read_ser_lambda(r, o);
-            else
-                read_proxy_entry(r, o, &r->c->serialization, 0);
-            nt_rd_pop(r);
-        }
-    }
-    if (key)
-        nt_rd_pop(r);
+    nt_rd_entry_finish(r, &r->c->lambda_capturing, &e, r->errors == before);
 }
 
 nt_status nt_rd_serialization(nt_rd *r, json_t *root)
 {
     if (json_is_array(root)) {   /* oldest shape: a bare array of types */
-        read_ser_array(r, root, NULL, 0);
+        nt_rd_each_object(r, root, SER_ARRAY_WHAT, NULL, SER_TYPE_WHAT, SER_TYPE_HINT,
+                          read_ser_type, NULL);
         return nt_rd_status(r);
     }
     if (!nt_rd_expect(r, root, JSON_OBJECT, "an object with types, lambdaCapturingTypes, proxies",
@@ -479,9 +317,13 @@ nt_status nt_rd_serialization(nt_rd *r, json_t *root)
     nt_rd_check_keys(r, root, SER_TOP_KEYS, "serialization-config.json",
                      "allowed: types, lambdaCapturingTypes, proxies (remove the key or check "
                      "the file kind)");
-    read_ser_array(r, root, "types", 0);
-    read_ser_array(r, root, "lambdaCapturingTypes", 1);
-    read_ser_array(r, root, "proxies", 2);
+    nt_rd_each_member_object(r, root, "types", SER_ARRAY_WHAT, NULL, SER_TYPE_WHAT,
+                             SER_TYPE_HINT, read_ser_type, NULL);
+    nt_rd_each_member_object(r, root, "lambdaCapturingTypes", SER_ARRAY_WHAT, NULL,
+                             "a lambda-capturing type object",
+                             "write {\"name\": \"com.example.Main\"}", read_ser_lambda, NULL);
+    nt_rd_each_member_object(r, root, "proxies", SER_ARRAY_WHAT, NULL, PROXY_WHAT, PROXY_HINT,
+                             read_proxy_entry, &r->c->serialization);
     return nt_rd_status(r);
 }
 
@@ -490,60 +332,56 @@ nt_status nt_rd_serialization(nt_rd *r, json_t *root)
 static const char *const PREDEF_KEYS[] = {"type", "classes", NULL};
 static const char *const PREDEF_CLASS_KEYS[] = {"hash", "nameInfo", NULL};
 
-nt_status nt_rd_predefined(nt_rd *r, json_t *root)
+/* One {type, classes} class source. */
+static void read_class_source(nt_rd *r, json_t *o, void *ctx)
 {
-    if (!nt_rd_expect(r, root, JSON_ARRAY, "an array of class sources",
-                      "predefined-classes-config.json is a JSON array (check the file kind)"))
-        return nt_rd_status(r);
-    size_t i;
-    json_t *o;
-    json_array_foreach(root, i, o) {
-        if (r->nomem)
-            break;
-        nt_rd_push_index(r, i);
-        if (!nt_rd_expect(r, o, JSON_OBJECT, "a class source object",
-                          "write {\"type\": \"agent-extracted\", \"classes\": [...]}")) {
-            nt_rd_pop(r);
-            continue;
-        }
-        nt_rd_check_keys(r, o, PREDEF_KEYS, "class source", "allowed: type, classes");
-        const char *type;
-        int type_ok = nt_rd_string(r, o, "type", 1, "\"agent-extracted\"", &type) == 0;
-        if (type_ok && strcmp(type, "agent-extracted") != 0) {
-            nt_rd_push_key(r, "type");
-            nt_rd_err(r, 0, "the only origin GraalVM knows is \"agent-extracted\"",
-                      "unknown class source type \"%s\"", type);
-            nt_rd_pop(r);
-            type_ok = 0;
-        }
-        json_t *classes = json_object_get(o, "classes");
-        if (!classes) {
-            nt_rd_err(r, 0, "add \"classes\": [{\"hash\": ...}]", "missing required key \"classes\"");
-        } else {
-            nt_rd_push_key(r, "classes");
-            if (nt_rd_expect(r, classes, JSON_ARRAY, "an array of class objects", NULL)) {
-                size_t k;
-                json_t *cl;
-                json_array_foreach(classes, k, cl) {
-                    nt_rd_push_index(r, k);
-                    if (nt_rd_expect(r, cl, JSON_OBJECT, "a class object",
-                                     "write {\"hash\": \"...\", \"nameInfo\": \"a.B\"}")) {
-                        int before = r->errors;
-                        nt_rd_check_keys(r, cl, PREDEF_CLASS_KEYS, "predefined class",
-                                         "allowed: hash, nameInfo");
-                        const char *hash, *name_info;
-                        nt_rd_string(r, cl, "hash", 1, "the class hash", &hash);
-                        nt_rd_string(r, cl, "nameInfo", 0, "the class name", &name_info);
-                        if (type_ok && r->errors == before && !r->nomem &&
-                            !nt_config_add_predefined(r->c, type, hash, name_info))
-                            nt_rd_oom(r);
-                    }
-                    nt_rd_pop(r);
-                }
+    (void)ctx;
+    nt_rd_check_keys(r, o, PREDEF_KEYS, "class source", "allowed: type, classes");
+    const char *type;
+    int type_ok = nt_rd_string(r, o, "type", 1, "\"agent-extracted\"", &type) == 0;
+    if (type_ok && strcmp(type, "agent-extracted") != 0) {
+        nt_rd_push_key(r, "type");
+        nt_rd_err(r, 0, "the only origin GraalVM knows is \"agent-extracted\"",
+                  "unknown class source type \"%s\"", type);
+        nt_rd_pop(r);
+        type_ok = 0;
+    }
+    json_t *classes = json_object_get(o, "classes");
+    if (!classes) {
+        nt_rd_err(r, 0, "add \"classes\": [{\"hash\": ...}]", "missing required key \"classes\"");
+        return;
+    }
+    nt_rd_push_key(r, "classes");
+    if (nt_rd_expect(r, classes, JSON_ARRAY, "an array of class objects", NULL)) {
+        /* unlike nt_rd_each_object, goes on after an allocation failure */
+        size_t k;
+        json_t *cl;
+        json_array_foreach(classes, k, cl) {
+            nt_rd_push_index(r, k);
+            if (nt_rd_expect(r, cl, JSON_OBJECT, "a class object",
+                             "write {\"hash\": \"...\", \"nameInfo\": \"a.B\"}")) {
+                int before = r->errors;
+                nt_rd_check_keys(r, cl, PREDEF_CLASS_KEYS, "predefined class",
+                                 "allowed: hash, nameInfo");
+                const char *hash, *name_info;
+                nt_rd_string(r, cl, "hash", 1, "the class hash", &hash);
+                nt_rd_string(r, cl, "nameInfo", 0, "the class name", &name_info);
+                if (type_ok && r->errors == before && !r->nomem &&
+                    !nt_config_add_predefined(r->c, type, hash, name_info))
+                    nt_rd_oom(r);
             }
             nt_rd_pop(r);
         }
-        nt_rd_pop(r);
     }
+    nt_rd_pop(r);
+}
+
+nt_status nt_rd_predefined(nt_rd *r, json_t *root)
+{
+    nt_rd_each_object(r, root, "an array of class sources",
+                      "predefined-classes-config.json is a JSON array (check the file kind)",
+                      "a class source object",
+                      "write {\"type\": \"agent-extracted\", \"classes\": [...]}",
+                      read_class_source, NULL);
     return nt_rd_status(r);
 }

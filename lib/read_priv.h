@@ -126,6 +126,24 @@ int nt_rd_typedesc(nt_rd *r, json_t *v, int allow_lambda, nt_typedesc *out);
  * allow_string) into out. Returns 0, -1 on error. */
 int nt_rd_reasons(nt_rd *r, json_t *obj, const char *key, int allow_string, nt_strv *out);
 
+/* ---- arrays of objects ------------------------------------------------ */
+
+/* Called for one element of an array, with the element's index pushed. */
+typedef void (*nt_rd_elem_fn)(nt_rd *r, json_t *elem, void *ctx);
+
+/* Report unless arr is an array (array_what, array_hint as for
+ * nt_rd_expect); then, for each element until an allocation fails: push its
+ * index, report unless it is an object (object_what, object_hint) or else
+ * call fn(r, element, ctx), pop. object_what NULL: fn gets every element and
+ * checks it itself. */
+void nt_rd_each_object(nt_rd *r, json_t *arr, const char *array_what, const char *array_hint,
+                       const char *object_what, const char *object_hint, nt_rd_elem_fn fn,
+                       void *ctx);
+/* The same for the member key of obj, with key pushed; nothing when absent. */
+void nt_rd_each_member_object(nt_rd *r, json_t *obj, const char *key, const char *array_what,
+                              const char *array_hint, const char *object_what,
+                              const char *object_hint, nt_rd_elem_fn fn, void *ctx);
+
 /* ---- staged type entries (validated first, then applied) -------------- */
 typedef struct nt_rd_field {
     const char *name;    /* borrowed from the JSON tree */
@@ -170,6 +188,23 @@ int nt_rd_flags(nt_rd *r, json_t *obj, const char *const *allowed, nt_rd_entry *
 /* Add the staged entry to set (merging into an existing one); returns the
  * config's entry or NULL on NOMEM (recorded in r). */
 nt_type *nt_rd_entry_apply(nt_rd *r, nt_typeset *set, const nt_rd_entry *e, int members);
+
+/* Start staging the type entry obj into e (zeroed first): check its keys
+ * (allowed, what, hint as for nt_rd_check_keys), read its "type" and
+ * "condition". legacy: a legacy file, where the older "name" may stand for
+ * "type" and lambda descriptors are not allowed. Returns 0, or -1 when the
+ * type could not be read (the rest is still checked). */
+int nt_rd_entry_start(nt_rd *r, json_t *obj, int legacy, const char *const *allowed,
+                      const char *what, const char *hint, nt_rd_entry *e);
+/* Apply e to set with its members when ok and no allocation failed, then
+ * free e. */
+void nt_rd_entry_finish(nt_rd *r, nt_typeset *set, nt_rd_entry *e, int ok);
+
+/* A serialization type entry (type, condition, customTargetConstructorClass,
+ * reasons: "reasons" in legacy files, "reason" otherwise), added to the
+ * config's serialization types when valid. */
+void nt_rd_ser_entry(nt_rd *r, json_t *obj, int legacy, const char *const *allowed,
+                     const char *what, const char *hint);
 
 /* Suggest a close allowed key for a misspelt one (NULL when none). */
 const char *nt_rd_suggest(const char *key, const char *const *allowed);
