@@ -74,6 +74,18 @@ static void merge_reasons(nt_rd *r, nt_strv *dst, const nt_strv *src)
         }
 }
 
+/* Java module names and bundle base names never contain ':'; legacy files
+ * write a bundle in a module as "module:baseName", so a ':' inside either
+ * would not survive conversion. */
+static void reject_colon(nt_rd *r, const char *key, const char *value, const char *what)
+{
+    if (!value || !strchr(value, ':'))
+        return;
+    nt_rd_push_key(r, key);
+    nt_rd_err(r, 0, "remove the ':'", "%s cannot contain ':' (\"%s\")", what, value);
+    nt_rd_pop(r);
+}
+
 static void read_resource_entry(nt_rd *r, json_t *o, void *ctx)
 {
     (void)ctx;
@@ -100,6 +112,9 @@ static void read_resource_entry(nt_rd *r, json_t *o, void *ctx)
     nt_rd_string(r, o, b ? "bundle" : "glob", 1, b ? "the bundle base name" : "the resource glob",
                  &value);
     nt_rd_string(r, o, "module", 0, "the module name", &module);
+    if (b)
+        reject_colon(r, "bundle", value, "a bundle base name");
+    reject_colon(r, "module", module, "a module name");
     nt_cond cond;
     nt_rd_condition(r, o, &cond);
     nt_strv reasons = {0};

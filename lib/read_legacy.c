@@ -150,8 +150,10 @@ static void read_bundle(nt_rd *r, json_t *o, void *ctx)
     nt_rd_strings(r, o, "locales", 0, 0, 1, &locales, NULL);
     nt_rd_strings(r, o, "classNames", 0, 0, 1, &classes, NULL);
     if (r->errors == before && !r->nomem) {
-        /* GraalVM accepts "module:baseName" for a bundle in a module. */
-        size_t ml = module_prefix_len(name);
+        /* GraalVM accepts "module:baseName" for a bundle in a module (base
+         * names never contain ':'). */
+        const char *colon = strchr(name, ':');
+        size_t ml = colon && colon > name ? (size_t)(colon - name) : 0;
         char *module = ml ? strndup(name, ml) : NULL;
         nt_bundle *b = nt_config_add_bundle(r->c, ml ? name + ml + 1 : name, module, &cond);
         free(module);
