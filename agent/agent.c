@@ -36,9 +36,22 @@ static int wr_stop;
 static nt_map said;
 static pthread_mutex_t said_mu = PTHREAD_MUTEX_INITIALIZER;
 
+/* A write failing (full disk, directory gone) usually fails for every file and every period:
+ * only the first error of a failing flush is logged, and none while the flushes keep failing
+ * (a flush without errors ends that). Warnings are logged as they come, each distinct one once. */
+static int flush_failing;
+
 static void log_diags(const nt_diags *d)
 {
+    int errors_logged = flush_failing;
+    int had_error = 0;
     for (size_t i = 0; i < d->count; i++) {
+        if (d->items[i].code != NT_OK) { /* an error; NT_OK marks a warning */
+            had_error = 1;
+            if (errors_logged)
+                continue;
+            errors_logged = 1;
+        }
         char line[2048];
         nt_error_format(&d->items[i], line, sizeof line);
         const char *msg = strncmp(line, "nitrace: ", 9) == 0 ? line + 9 : line;
@@ -50,6 +63,7 @@ static void log_diags(const nt_diags *d)
         if (!known)
             nt_log("%s", msg);
     }
+    flush_failing = had_error;
 }
 
 static void flush(int force)

@@ -1555,3 +1555,78 @@ void JNICALL nth_unreflectField(JNIEnv *env, jclass h, jobject lk, jobject field
     }
     done(env);
 }
+
+/* ---- Field.get* / Field.set* (track-reflection-metadata only) ---------------------------- */
+
+/* "accessField" of the Field's declaring class, args [name]. The key is the
+ * field's identity (declaring class tag, slot) and the caller: a hot loop of
+ * Field.get costs two field reads, two tag lookups and one set probe. */
+static void field_access(JNIEnv *env, jobject field, who w)
+{
+    if (!field || !nt_enter())
+        return;
+    jobject decl = (*env)->GetObjectField(env, field, f_field_clazz);
+    jint slot = (*env)->GetIntField(env, field, f_field_slot);
+    key k;
+    k_init(&k, "accessField");
+    k_obj(&k, decl);
+    k_u64(&k, (uint64_t)(uint32_t)slot);
+    k_who(&k, w);
+    if (decl && first_sighting(k)) {
+        arena a = {0};
+        nt_event e;
+        reflect_event(&e, "accessField");
+        e.class_name = class_name(&a, decl);
+        nt_arg args[1] = {arg_s(jstr(&a, env, (*env)->GetObjectField(env, field, f_field_name)))};
+        e.has_args = 1;
+        e.args = args;
+        e.n_args = 1;
+        record(&e, w, &a);
+        a_free(&a);
+    }
+    if (decl)
+        (*env)->DeleteLocalRef(env, decl);
+    done(env);
+}
+
+void JNICALL nth_fieldGet(JNIEnv *env, jclass h, jobject field, jobject obj)
+{
+    (void)h;
+    (void)obj;
+    field_access(env, field, by_frame(2));
+}
+void JNICALL nth_fieldGetC(JNIEnv *env, jclass h, jobject field, jobject obj, jobject caller)
+{
+    (void)h;
+    (void)obj;
+    field_access(env, field, by_class(caller));
+}
+
+/* One pair per value type: the value's type decides which register the
+ * trailing caller argument arrives in. */
+#define FIELD_SET_HOOKS(sfx, jt)                                                              \
+    void JNICALL nth_fieldSet##sfx(JNIEnv *env, jclass h, jobject field, jobject obj, jt v)   \
+    {                                                                                         \
+        (void)h;                                                                              \
+        (void)obj;                                                                            \
+        (void)v;                                                                              \
+        field_access(env, field, by_frame(2));                                                \
+    }                                                                                         \
+    void JNICALL nth_fieldSet##sfx##C(JNIEnv *env, jclass h, jobject field, jobject obj, jt v, \
+                                      jobject caller)                                         \
+    {                                                                                         \
+        (void)h;                                                                              \
+        (void)obj;                                                                            \
+        (void)v;                                                                              \
+        field_access(env, field, by_class(caller));                                           \
+    }
+FIELD_SET_HOOKS(Object, jobject)
+FIELD_SET_HOOKS(Boolean, jboolean)
+FIELD_SET_HOOKS(Byte, jbyte)
+FIELD_SET_HOOKS(Char, jchar)
+FIELD_SET_HOOKS(Short, jshort)
+FIELD_SET_HOOKS(Int, jint)
+FIELD_SET_HOOKS(Long, jlong)
+FIELD_SET_HOOKS(Float, jfloat)
+FIELD_SET_HOOKS(Double, jdouble)
+#undef FIELD_SET_HOOKS

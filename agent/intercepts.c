@@ -72,6 +72,21 @@ static const nt_icpt table[] = {
      FN(nth_invokeCaller), NULL},
     {"java/lang/reflect/Constructor", "newInstance", "([" O_ ")" O_, 0, NT_I_CS | NT_I_TRACK,
      "ctorNewInstance", FN(nth_ctorNewInstance), FN(nth_ctorNewInstanceC)},
+    /* Field.get* / set* -> "accessField" (GraalVM 25, PR #11839) */
+#define FG(m, r) {"java/lang/reflect/Field", m, "(" O_ ")" r, 0, NT_I_CS | NT_I_TRACK, \
+                  "field_" m, FN(nth_fieldGet), FN(nth_fieldGetC)}
+#define FS(m, v, f) {"java/lang/reflect/Field", m, "(" O_ v ")V", 0, NT_I_CS | NT_I_TRACK, \
+                     "field_" m, FN(f), FN(f##C)}
+    FG("get", O_), FG("getBoolean", "Z"), FG("getByte", "B"), FG("getChar", "C"),
+    FG("getShort", "S"), FG("getInt", "I"), FG("getLong", "J"), FG("getFloat", "F"),
+    FG("getDouble", "D"),
+    FS("set", O_, nth_fieldSetObject), FS("setBoolean", "Z", nth_fieldSetBoolean),
+    FS("setByte", "B", nth_fieldSetByte), FS("setChar", "C", nth_fieldSetChar),
+    FS("setShort", "S", nth_fieldSetShort), FS("setInt", "I", nth_fieldSetInt),
+    FS("setLong", "J", nth_fieldSetLong), FS("setFloat", "F", nth_fieldSetFloat),
+    FS("setDouble", "D", nth_fieldSetDouble),
+#undef FG
+#undef FS
     /* ---- arrays, Unsafe ---- */
     {"java/lang/reflect/Array", "newInstance", "(" C_ "I)" O_, 1, NOCS("arrayNew1", nth_arrayNew1)},
     {"java/lang/reflect/Array", "newInstance", "(" C_ "[I)" O_, 1, NOCS("arrayNewN", nth_arrayNewN)},

@@ -131,6 +131,23 @@ void NT_HOOK_FN(nth_invokeCaller)(JNIEnv *, jclass, jobject method, jobject obj,
 void NT_HOOK_FN(nth_ctorNewInstance)(JNIEnv *, jclass, jobject ctor, jobject args);
 void NT_HOOK_FN(nth_ctorNewInstanceC)(JNIEnv *, jclass, jobject ctor, jobject args,
                                       jobject caller);
+/* Field.get* (one pair for all nine getters) and Field.set* (one pair per value type) */
+void NT_HOOK_FN(nth_fieldGet)(JNIEnv *, jclass, jobject field, jobject obj);
+void NT_HOOK_FN(nth_fieldGetC)(JNIEnv *, jclass, jobject field, jobject obj, jobject caller);
+#define NT_FIELD_SET_DECL(sfx, jt)                                                        \
+    void NT_HOOK_FN(nth_fieldSet##sfx)(JNIEnv *, jclass, jobject field, jobject obj, jt); \
+    void NT_HOOK_FN(nth_fieldSet##sfx##C)(JNIEnv *, jclass, jobject field, jobject obj, jt, \
+                                          jobject caller);
+NT_FIELD_SET_DECL(Object, jobject)
+NT_FIELD_SET_DECL(Boolean, jboolean)
+NT_FIELD_SET_DECL(Byte, jbyte)
+NT_FIELD_SET_DECL(Char, jchar)
+NT_FIELD_SET_DECL(Short, jshort)
+NT_FIELD_SET_DECL(Int, jint)
+NT_FIELD_SET_DECL(Long, jlong)
+NT_FIELD_SET_DECL(Float, jfloat)
+NT_FIELD_SET_DECL(Double, jdouble)
+#undef NT_FIELD_SET_DECL
 /* arrays, Unsafe */
 void NT_HOOK_FN(nth_arrayNew1)(JNIEnv *, jclass, jobject comp, jint len);
 void NT_HOOK_FN(nth_arrayNewN)(JNIEnv *, jclass, jobject comp, jobject dims);

@@ -359,6 +359,45 @@ static void test_truncated_trace(void)
     nt_diags_free(&d);
 }
 
+/* accessField (Field.get/set, GraalVM 25): the field is registered on its declaring class;
+ * JDK callers are filtered like any access; a missing name argument is an error. */
+static void test_access_field(void)
+{
+    const char *text =
+        "[\n"
+        "{\"tracer\":\"meta\",\"event\":\"initialization\",\"version\":\"1\"},\n"
+        "{\"tracer\":\"meta\",\"event\":\"track_reflection_metadata\",\"track\":true},\n"
+        "{\"tracer\":\"meta\",\"event\":\"phase_change\",\"phase\":\"live\"},\n"
+        "{\"tracer\":\"reflect\",\"function\":\"getFields\",\"class\":\"com.example.Sub\","
+        "\"caller_class\":\"com.example.Main\"},\n"
+        "{\"tracer\":\"reflect\",\"function\":\"accessField\",\"class\":\"com.example.Base\","
+        "\"caller_class\":\"com.example.Main\",\"args\":[\"inherited\"]},\n"
+        "{\"tracer\":\"reflect\",\"function\":\"accessField\",\"class\":\"com.example.Base\","
+        "\"caller_class\":\"com.example.Main\",\"args\":[\"inherited\"]},\n"
+        "{\"tracer\":\"reflect\",\"function\":\"accessField\",\"class\":\"com.example.Hidden\","
+        "\"caller_class\":\"java.util.HashMap\",\"args\":[\"x\"]},\n"
+        "{\"tracer\":\"reflect\",\"function\":\"accessField\",\"class\":\"com.example.Bad\","
+        "\"caller_class\":\"com.example.Main\",\"args\":[]}\n"
+        "]\n";
+    nt_config *c = nt_config_new();
+    nt_diags d;
+    nt_diags_init(&d);
+    NT_CHECK(nt_trace_read_buffer(c, text, strlen(text), "fields", NULL, &d) == NT_ERR_PARSE);
+    NT_CHECK(errors_of(&d) == 1 && has_diag(&d, 9, "expected 1 argument"));
+    if (errors_of(&d) != 1)
+        dump_diags(&d);
+    nt_type *base = cls(&c->reflection, "com.example.Base");
+    NT_CHECK(base && base->flags == 0 && base->n_fields == 1 && has_field(base, "inherited") &&
+             base->n_methods == 0);
+    nt_type *sub = cls(&c->reflection, "com.example.Sub");
+    NT_CHECK(sub && sub->flags == NT_ALL_PUBLIC_FIELDS && sub->n_fields == 0);
+    NT_CHECK(!cls(&c->reflection, "com.example.Hidden"));
+    NT_CHECK(!cls(&c->reflection, "com.example.Bad"));
+    NT_CHECK(c->reflection.count == 2);
+    nt_config_free(c);
+    nt_diags_free(&d);
+}
+
 static void test_bad_trace(void)
 {
     nt_diags d;
@@ -673,6 +712,7 @@ int main(void)
     NT_RUN(test_untracked_trace);
     NT_RUN(test_truncated_trace);
     NT_RUN(test_bad_trace);
+    NT_RUN(test_access_field);
     NT_RUN(test_json_lines);
     NT_RUN(test_no_heuristics);
     NT_RUN(test_trace_with_filter_file);

@@ -56,7 +56,8 @@ fresh_dir() {
     echo "$d"
 }
 
-# compile_fixture AREA: compile fixtures/AREA/*.java with this JDK's javac --release 17 into a cache
+# compile_fixture AREA: compile fixtures/AREA/*.java with this JDK's javac --release 17 (or the release
+# in fixtures/AREA/release, e.g. 21 for virtual threads) into a cache
 # under the work dir (recompiled when a source or resource is newer than the last compile) and copy
 # fixtures/AREA/res/ to the class path root. Sets E2E_CP.
 compile_fixture() {
@@ -66,9 +67,13 @@ compile_fixture() {
     if [ -f "$out/stamp" ] && [ -z "$(find "$src" -path "$src/expected*" -prune -o -newer "$out/stamp" -print | head -n 1)" ]; then
         return 0
     fi
+    local release=17
+    if [ -f "$src/release" ]; then
+        release=$(cat "$src/release")
+    fi
     rm -rf "$out"
     mkdir -p "$out/classes"
-    if ! "$E2E_JDK/bin/javac" --release 17 -nowarn -XDsuppressNotes -d "$out/classes" "$src"/*.java >"$out/javac.log" 2>&1; then
+    if ! "$E2E_JDK/bin/javac" --release "$release" -nowarn -XDsuppressNotes -d "$out/classes" "$src"/*.java >"$out/javac.log" 2>&1; then
         echo "FAIL: javac of fixture $area:"
         cat "$out/javac.log"
         exit 1
