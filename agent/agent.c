@@ -364,6 +364,7 @@ EXPORT JNIEXPORT jint JNICALL Agent_OnAttach(JavaVM *vm, char *options, void *re
         nt_log("JNI accesses are not recorded (cannot replace the JNI function table)");
 #endif
     nt_log("attached to a running JVM: accesses made before now are not known");
+    nt_g.main_phase = 1; /* the program is running: its main phase has begun */
     go_live(nt_g.jvmti, env);
     return JNI_OK;
 }

@@ -336,6 +336,13 @@ static void record(call *c)
     }
     c->e.caller_class = ctx.caller_class;
 
+    /* The java launcher looks up main, with no Java frame on the stack, just
+     * before it calls it: from then on the program's main phase has begun. */
+    if (!ctx.caller_class && e->n_args >= 1 && e->args[0].kind == NT_ARG_STRING &&
+        strcmp(e->args[0].str, "main") == 0 &&
+        (strcmp(e->function, "GetStaticMethodID") == 0 || strcmp(e->function, "GetMethodID") == 0))
+        nt_g.main_phase = 1;
+
     /* The native code that called: its library and (exported) function. */
     Dl_info di;
     const ElfW(Sym) *sym = NULL;

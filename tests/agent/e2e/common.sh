@@ -137,6 +137,27 @@ compare_config() {
     elif ! "$E2E_PY" -c 'import json,sys; json.load(open(sys.argv[1]))' "$out/.nitrace/provenance.json" 2>/dev/null; then
         fail "$out/.nitrace/provenance.json is not valid JSON"
         ok=1
+    elif ! "$E2E_PY" - "$out/.nitrace/provenance.json" <<'PY'
+import json, sys
+# The fixtures' own accesses all happen once main has been called: each of
+# their contexts must say mainPhase; the launcher's lookups before main must not.
+doc = json.load(open(sys.argv[1]))
+own = [c for ev in doc["events"] for c in ev["contexts"]
+       if c.get("caller", "").startswith("fixtures.")]
+launcher = [c for ev in doc["events"] for c in ev["contexts"]
+            if ev["event"].get("function") == "GetStaticMethodID"
+            and ev["event"].get("args", [None])[0] == "main" and "caller" not in c]
+bad = [c for c in own if not c.get("mainPhase")] + [c for c in launcher if c.get("mainPhase")]
+if not own:  # serialization events have no caller: then any main-phase context will do
+    own = [c for ev in doc["events"] for c in ev["contexts"] if c.get("mainPhase")]
+if not own or bad:
+    print("    provenance: %d contexts of the fixture's own accesses, wrong mainPhase in: %s"
+          % (len(own), json.dumps(bad[:3])))
+    sys.exit(1)
+PY
+    then
+        fail "$out/.nitrace/provenance.json: main phase not recorded as expected"
+        ok=1
     fi
     return $ok
 }
