@@ -29,8 +29,13 @@ for o in config-output-dir config-merge-dir; do
         sleep 0.2
     done
     [ -s "$d/reflect-config.json" ] || fail "$o: no periodic write within 10 s"
-    rm -rf "$d"
-    touch "$d"
+    # Replace the directory by a regular file. A periodic write may recreate the directory
+    # between the two steps (the agent creates a missing output directory): retry then.
+    for _ in 1 2 3 4 5; do
+        rm -rf "$d"
+        touch "$d"
+        [ -f "$d" ] && break
+    done
     sleep 4   # about four failing periodic writes
     touch "$w/stop"
     wait $pid
