@@ -537,6 +537,66 @@ static void done(JNIEnv *env)
     nt_leave();
 }
 
+static void set_args(nt_event *e, nt_arg *args, size_t n)
+{
+    e->has_args = 1;
+    e->args = args;
+    e->n_args = n;
+}
+
+/* First sighting of a named access: record `function` on the class cls (or,
+ * when cls is NULL, the class named cls_name) with args [name] (with_name) or
+ * none. */
+static void record_named(JNIEnv *env, const char *function, const char *cls_name, jobject cls,
+                         int with_name, jobject name, who w)
+{
+    arena a = {0};
+    nt_event e;
+    reflect_event(&e, function);
+    e.class_name = cls ? class_name(&a, cls) : cls_name;
+    nt_arg args[1];
+    if (with_name) {
+        args[0] = arg_s(jstr(&a, env, name));
+        set_args(&e, args, 1);
+    }
+    record(&e, w, &a);
+    a_free(&a);
+}
+
+/* Key of a member given as a reflection object: the hook, (declaring class, slot). */
+static void k_member(key *k, const char *hook, jobject decl, jint slot)
+{
+    k_init(k, hook);
+    k_obj(k, decl);
+    k_u64(k, (uint64_t)(uint32_t)slot);
+}
+
+/* ---- native signatures -------------------------------------------------------- */
+
+/* Each native's parameters must match its hook descriptor (intercepts.c)
+ * exactly: RegisterNatives binds by name and descriptor, and the types before
+ * the trailing caller argument decide where it arrives (a float/double value
+ * moves it to another register). Parameters a hook does not read are UNUSED. */
+#define UNUSED __attribute__((unused))
+#define PARAMS(...) __VA_ARGS__
+
+/* The two natives of a hook of a caller-sensitive entry: fn(env, h, PARAMS)
+ * for the plain descriptor, with w = the caller frame, and fnC(env, h, PARAMS,
+ * caller) for the one with the caller class, with w = that class. The body
+ * (after params) reads env and w. */
+#define HOOK_PAIR_AS(storage, fn, params, ...)                                                 \
+    storage void JNICALL fn(JNIEnv *env, jclass h UNUSED, PARAMS params)                       \
+    {                                                                                          \
+        const who w = by_frame(2);                                                             \
+        __VA_ARGS__;                                                                           \
+    }                                                                                          \
+    storage void JNICALL fn##C(JNIEnv *env, jclass h UNUSED, PARAMS params, jobject caller)    \
+    {                                                                                          \
+        const who w = by_class(caller);                                                        \
+        __VA_ARGS__;                                                                           \
+    }
+#define HOOK_PAIR(name, params, ...) HOOK_PAIR_AS(, nth_##name, params, __VA_ARGS__)
+
 /* ---- class lookup ------------------------------------------------------------ */
 
 static void for_name(JNIEnv *env, const char *function, jobject name, who w)
@@ -547,71 +607,26 @@ static void for_name(JNIEnv *env, const char *function, jobject name, who w)
     k_init(&k, function);
     k_str(&k, env, name);
     k_who(&k, w);
-    if (first_sighting(k)) {
-        arena a = {0};
-        nt_event e;
-        reflect_event(&e, function);
-        e.class_name = "java.lang.Class";
-        nt_arg args[1] = {arg_s(jstr(&a, env, name))};
-        e.has_args = 1;
-        e.args = args;
-        e.n_args = 1;
-        record(&e, w, &a);
-        a_free(&a);
-    }
+    if (first_sighting(k))
+        record_named(env, function, "java.lang.Class", NULL, 1, name, w);
     done(env);
 }
 
-void JNICALL nth_forName1(JNIEnv *env, jclass h, jobject name)
+HOOK_PAIR(forName1, (jobject name), for_name(env, "forName", name, w))
+HOOK_PAIR(forName3, (jobject name, jboolean init UNUSED, jobject loader UNUSED),
+          for_name(env, "forName", name, w))
+HOOK_PAIR(forNameModule, (jobject module UNUSED, jobject name), for_name(env, "forName", name, w))
+
+void JNICALL nth_forNameCaller(JNIEnv *env, jclass h UNUSED, jobject name, jobject caller)
 {
-    (void)h;
-    for_name(env, "forName", name, by_frame(2));
-}
-void JNICALL nth_forName1C(JNIEnv *env, jclass h, jobject name, jobject caller)
-{
-    (void)h;
-    for_name(env, "forName", name, by_class(caller));
-}
-void JNICALL nth_forName3(JNIEnv *env, jclass h, jobject name, jboolean init, jobject loader)
-{
-    (void)h;
-    (void)init;
-    (void)loader;
-    for_name(env, "forName", name, by_frame(2));
-}
-void JNICALL nth_forName3C(JNIEnv *env, jclass h, jobject name, jboolean init, jobject loader,
-                           jobject caller)
-{
-    (void)h;
-    (void)init;
-    (void)loader;
-    for_name(env, "forName", name, by_class(caller));
-}
-void JNICALL nth_forNameCaller(JNIEnv *env, jclass h, jobject name, jobject caller)
-{
-    (void)h;
-    for_name(env, "forName", name, by_class(caller));
-}
-void JNICALL nth_forNameModule(JNIEnv *env, jclass h, jobject module, jobject name)
-{
-    (void)h;
-    (void)module;
-    for_name(env, "forName", name, by_frame(2));
-}
-void JNICALL nth_forNameModuleC(JNIEnv *env, jclass h, jobject module, jobject name,
-                                jobject caller)
-{
-    (void)h;
-    (void)module;
     for_name(env, "forName", name, by_class(caller));
 }
 
-void JNICALL nth_findSystemClass(JNIEnv *env, jclass h, jobject loader, jobject name)
+void JNICALL nth_findSystemClass(JNIEnv *env, jclass h UNUSED, jobject loader UNUSED, jobject name)
 {
-    (void)h;
-    (void)loader;
     for_name(env, "findSystemClass", name, by_frame(2));
 }
+
 
 /* Is the bytecode at (method, bci) `invokevirtual X.loadClass(String)Class`?
  * GraalVM's rule for telling explicit loadClass calls from class loading the
@@ -673,10 +688,9 @@ static int explicit_load_class(jmethodID m, jlocation bci)
     return ok;
 }
 
-void JNICALL nth_loadClass(JNIEnv *env, jclass h, jobject loader, jobject name)
+
+void JNICALL nth_loadClass(JNIEnv *env, jclass h UNUSED, jobject loader UNUSED, jobject name)
 {
-    (void)h;
-    (void)loader;
     if (!name || !nt_enter())
         return;
     jvmtiFrameInfo fi;
@@ -694,24 +708,15 @@ void JNICALL nth_loadClass(JNIEnv *env, jclass h, jobject loader, jobject name)
         jclass decl = NULL;
         int from_loader = (*JV)->GetMethodDeclaringClass(JV, fi.method, &decl) == JVMTI_ERROR_NONE &&
                           (*env)->IsAssignableFrom(env, decl, c_classloader);
-        if (!from_loader && explicit_load_class(fi.method, fi.location)) {
-            arena a = {0};
-            nt_event e;
-            reflect_event(&e, "loadClass");
-            e.class_name = "java.lang.ClassLoader";
-            nt_arg args[1] = {arg_s(jstr(&a, env, name))};
-            e.has_args = 1;
-            e.args = args;
-            e.n_args = 1;
-            record(&e, by_frame(2), &a);
-            a_free(&a);
-        }
+        if (!from_loader && explicit_load_class(fi.method, fi.location))
+            record_named(env, "loadClass", "java.lang.ClassLoader", NULL, 1, name, by_frame(2));
     }
     done(env);
 }
 
 /* ---- Class queries -------------------------------------------------------------- */
 
+/* has_params: 0 name only, 1 name + Class[], 2 Class[] only */
 static void get_member(JNIEnv *env, const char *function, jobject self, jobject name,
                        int has_params, jobject params, who w)
 {
@@ -742,75 +747,25 @@ static void get_member(JNIEnv *env, const char *function, jobject self, jobject 
             args[na++] = arg_s(jstr(&a, env, name));
         if (has_params)
             args[na++] = arg_v(pn, np);
-        e.has_args = 1;
-        e.args = args;
-        e.n_args = na;
+        set_args(&e, args, na);
         record(&e, w, &a);
         a_free(&a);
     }
     done(env);
 }
 
-/* has_params: 0 name only, 1 name + Class[], 2 Class[] only */
-#define MEMBER_HOOKS(fn, jname, hp)                                                              \
-    void JNICALL nth_##fn(JNIEnv *env, jclass h, jobject self, jobject name, jobject params)     \
-    {                                                                                            \
-        (void)h;                                                                                 \
-        get_member(env, jname, self, name, hp, params, by_frame(2));                             \
-    }                                                                                            \
-    void JNICALL nth_##fn##C(JNIEnv *env, jclass h, jobject self, jobject name, jobject params,  \
-                             jobject caller)                                                     \
-    {                                                                                            \
-        (void)h;                                                                                 \
-        get_member(env, jname, self, name, hp, params, by_class(caller));                        \
-    }
-MEMBER_HOOKS(getMethod, "getMethod", 1)
-MEMBER_HOOKS(getDeclaredMethod, "getDeclaredMethod", 1)
-#undef MEMBER_HOOKS
-
-void JNICALL nth_getConstructor(JNIEnv *env, jclass h, jobject self, jobject params)
-{
-    (void)h;
-    get_member(env, "getConstructor", self, NULL, 2, params, by_frame(2));
-}
-void JNICALL nth_getConstructorC(JNIEnv *env, jclass h, jobject self, jobject params,
-                                 jobject caller)
-{
-    (void)h;
-    get_member(env, "getConstructor", self, NULL, 2, params, by_class(caller));
-}
-void JNICALL nth_getDeclaredConstructor(JNIEnv *env, jclass h, jobject self, jobject params)
-{
-    (void)h;
-    get_member(env, "getDeclaredConstructor", self, NULL, 2, params, by_frame(2));
-}
-void JNICALL nth_getDeclaredConstructorC(JNIEnv *env, jclass h, jobject self, jobject params,
-                                         jobject caller)
-{
-    (void)h;
-    get_member(env, "getDeclaredConstructor", self, NULL, 2, params, by_class(caller));
-}
-void JNICALL nth_getField(JNIEnv *env, jclass h, jobject self, jobject name)
-{
-    (void)h;
-    get_member(env, "getField", self, name, 0, NULL, by_frame(2));
-}
-void JNICALL nth_getFieldC(JNIEnv *env, jclass h, jobject self, jobject name, jobject caller)
-{
-    (void)h;
-    get_member(env, "getField", self, name, 0, NULL, by_class(caller));
-}
-void JNICALL nth_getDeclaredField(JNIEnv *env, jclass h, jobject self, jobject name)
-{
-    (void)h;
-    get_member(env, "getDeclaredField", self, name, 0, NULL, by_frame(2));
-}
-void JNICALL nth_getDeclaredFieldC(JNIEnv *env, jclass h, jobject self, jobject name,
-                                   jobject caller)
-{
-    (void)h;
-    get_member(env, "getDeclaredField", self, name, 0, NULL, by_class(caller));
-}
+HOOK_PAIR(getMethod, (jobject self, jobject name, jobject params),
+          get_member(env, "getMethod", self, name, 1, params, w))
+HOOK_PAIR(getDeclaredMethod, (jobject self, jobject name, jobject params),
+          get_member(env, "getDeclaredMethod", self, name, 1, params, w))
+HOOK_PAIR(getConstructor, (jobject self, jobject params),
+          get_member(env, "getConstructor", self, NULL, 2, params, w))
+HOOK_PAIR(getDeclaredConstructor, (jobject self, jobject params),
+          get_member(env, "getDeclaredConstructor", self, NULL, 2, params, w))
+HOOK_PAIR(getField, (jobject self, jobject name),
+          get_member(env, "getField", self, name, 0, NULL, w))
+HOOK_PAIR(getDeclaredField, (jobject self, jobject name),
+          get_member(env, "getDeclaredField", self, name, 0, NULL, w))
 
 /* bulk queries and Class.newInstance: the receiver is all there is */
 static void bulk(JNIEnv *env, const char *function, jobject self, who w)
@@ -821,14 +776,8 @@ static void bulk(JNIEnv *env, const char *function, jobject self, who w)
     k_init(&k, function);
     k_obj(&k, self);
     k_who(&k, w);
-    if (first_sighting(k)) {
-        arena a = {0};
-        nt_event e;
-        reflect_event(&e, function);
-        e.class_name = class_name(&a, self);
-        record(&e, w, &a);
-        a_free(&a);
-    }
+    if (first_sighting(k))
+        record_named(env, function, NULL, self, 0, NULL, w);
     done(env);
 }
 
@@ -870,26 +819,9 @@ static void enclosing(JNIEnv *env, const char *function, jobject self, int ctor,
     done(env);
 }
 
-void JNICALL nth_getEnclosingMethod(JNIEnv *env, jclass h, jobject self)
-{
-    (void)h;
-    enclosing(env, "getEnclosingMethod", self, 0, by_frame(2));
-}
-void JNICALL nth_getEnclosingMethodC(JNIEnv *env, jclass h, jobject self, jobject caller)
-{
-    (void)h;
-    enclosing(env, "getEnclosingMethod", self, 0, by_class(caller));
-}
-void JNICALL nth_getEnclosingConstructor(JNIEnv *env, jclass h, jobject self)
-{
-    (void)h;
-    enclosing(env, "getEnclosingConstructor", self, 1, by_frame(2));
-}
-void JNICALL nth_getEnclosingConstructorC(JNIEnv *env, jclass h, jobject self, jobject caller)
-{
-    (void)h;
-    enclosing(env, "getEnclosingConstructor", self, 1, by_class(caller));
-}
+HOOK_PAIR(getEnclosingMethod, (jobject self), enclosing(env, "getEnclosingMethod", self, 0, w))
+HOOK_PAIR(getEnclosingConstructor, (jobject self),
+          enclosing(env, "getEnclosingConstructor", self, 1, w))
 
 const char *const nt_bulk_names[NT_BULK_COUNT] = {
     "getFields",           "getDeclaredFields",   "getMethods",
@@ -898,40 +830,22 @@ const char *const nt_bulk_names[NT_BULK_COUNT] = {
     "getPermittedSubclasses", "getNestMembers",   "getSigners",
     "newInstance"};
 
-#define BULK_HOOK(i)                                                                 \
-    static void JNICALL bulk_##i(JNIEnv *env, jclass h, jobject self)                \
-    {                                                                                \
-        (void)h;                                                                     \
-        bulk(env, nt_bulk_names[i], self, by_frame(2));                              \
-    }                                                                                \
-    static void JNICALL bulk_##i##C(JNIEnv *env, jclass h, jobject self, jobject c)  \
-    {                                                                                \
-        (void)h;                                                                     \
-        bulk(env, nt_bulk_names[i], self, by_class(c));                              \
-    }
-BULK_HOOK(0)
-BULK_HOOK(1)
-BULK_HOOK(2)
-BULK_HOOK(3)
-BULK_HOOK(4)
-BULK_HOOK(5)
-BULK_HOOK(6)
-BULK_HOOK(7)
-BULK_HOOK(8)
-BULK_HOOK(9)
-BULK_HOOK(10)
-BULK_HOOK(11)
-BULK_HOOK(12)
+/* One pair of natives per NT_BULK_* slot: bulk_<i> and bulk_<i>C. */
+#define BULK_SLOTS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12)
+#define BULK_HOOK(i) \
+    HOOK_PAIR_AS(static, bulk_##i, (jobject self), bulk(env, nt_bulk_names[i], self, w))
+#define BULK_ONE(i) +1
+#define BULK_FN(i) (void *)bulk_##i,
+#define BULK_FN_C(i) (void *)bulk_##i##C,
+_Static_assert(0 BULK_SLOTS(BULK_ONE) == NT_BULK_COUNT, "one BULK_SLOTS entry per NT_BULK_*");
+BULK_SLOTS(BULK_HOOK)
+void *const nt_bulk_fns[NT_BULK_COUNT] = {BULK_SLOTS(BULK_FN)};
+void *const nt_bulk_fns_caller[NT_BULK_COUNT] = {BULK_SLOTS(BULK_FN_C)};
+#undef BULK_SLOTS
 #undef BULK_HOOK
-
-void *const nt_bulk_fns[NT_BULK_COUNT] = {
-    (void *)bulk_0, (void *)bulk_1, (void *)bulk_2,  (void *)bulk_3, (void *)bulk_4,
-    (void *)bulk_5, (void *)bulk_6, (void *)bulk_7,  (void *)bulk_8, (void *)bulk_9,
-    (void *)bulk_10, (void *)bulk_11, (void *)bulk_12};
-void *const nt_bulk_fns_caller[NT_BULK_COUNT] = {
-    (void *)bulk_0C, (void *)bulk_1C, (void *)bulk_2C,  (void *)bulk_3C, (void *)bulk_4C,
-    (void *)bulk_5C, (void *)bulk_6C, (void *)bulk_7C,  (void *)bulk_8C, (void *)bulk_9C,
-    (void *)bulk_10C, (void *)bulk_11C, (void *)bulk_12C};
+#undef BULK_ONE
+#undef BULK_FN
+#undef BULK_FN_C
 
 /* ---- members given as reflection objects ----------------------------------------------- */
 
@@ -957,9 +871,7 @@ static void member_event(JNIEnv *env, const char *function, jobject decl, jobjec
     if (name)
         args[na++] = arg_s(jstr(&a, env, name));
     args[na++] = arg_v(pn, np);
-    e.has_args = 1;
-    e.args = args;
-    e.n_args = na;
+    set_args(&e, args, na);
     record(&e, w, &a);
     if (new_instance_of) {
         /* Method.invoke of Class.newInstance: also the class instantiated */
@@ -976,7 +888,10 @@ static int is_class_new_instance(JNIEnv *env, jobject decl, jint slot)
     return slot == class_new_instance_slot && c_class && (*env)->IsSameObject(env, decl, c_class);
 }
 
-static void invoke(JNIEnv *env, jobject method, jobject obj, who w)
+/* A Method: invokeMethod (Method.invoke; obj: its receiver) or
+ * findMethodHandle (Lookup.unreflect; obj NULL). hook names the key. */
+static void method_access(JNIEnv *env, const char *hook, const char *function, jobject method,
+                          jobject obj, who w)
 {
     if (!method || !nt_enter())
         return;
@@ -984,38 +899,24 @@ static void invoke(JNIEnv *env, jobject method, jobject obj, who w)
     jint slot = (*env)->GetIntField(env, method, f_method_slot);
     int new_inst = obj && is_class_new_instance(env, decl, slot);
     key k;
-    k_init(&k, "invokeMethod");
-    k_obj(&k, decl);
-    k_u64(&k, (uint64_t)(uint32_t)slot);
+    k_member(&k, hook, decl, slot);
     if (new_inst)
         k_obj(&k, obj);
     k_who(&k, w);
     if (first_sighting(k))
-        member_event(env, "invokeMethod", decl, (*env)->GetObjectField(env, method, f_method_name),
+        member_event(env, function, decl, (*env)->GetObjectField(env, method, f_method_name),
                      (*env)->GetObjectField(env, method, f_method_params), w,
                      new_inst ? obj : NULL);
     done(env);
 }
 
-void JNICALL nth_invoke(JNIEnv *env, jclass h, jobject method, jobject obj, jobject args)
+HOOK_PAIR(invoke, (jobject method, jobject obj, jobject args UNUSED),
+          method_access(env, "invokeMethod", "invokeMethod", method, obj, w))
+
+void JNICALL nth_invokeCaller(JNIEnv *env, jclass h UNUSED, jobject method, jobject obj,
+                              jobject args UNUSED, jobject caller)
 {
-    (void)h;
-    (void)args;
-    invoke(env, method, obj, by_frame(2));
-}
-void JNICALL nth_invokeC(JNIEnv *env, jclass h, jobject method, jobject obj, jobject args,
-                         jobject caller)
-{
-    (void)h;
-    (void)args;
-    invoke(env, method, obj, by_class(caller));
-}
-void JNICALL nth_invokeCaller(JNIEnv *env, jclass h, jobject method, jobject obj, jobject args,
-                              jobject caller)
-{
-    (void)h;
-    (void)args;
-    invoke(env, method, obj, by_class(caller));
+    method_access(env, "invokeMethod", "invokeMethod", method, obj, by_class(caller));
 }
 
 /* A Constructor: invokeConstructor (Constructor.newInstance) or
@@ -1027,9 +928,7 @@ static void ctor_access(JNIEnv *env, const char *function, jobject ctor, who w)
     jobject decl = (*env)->GetObjectField(env, ctor, f_ctor_clazz);
     jint slot = (*env)->GetIntField(env, ctor, f_ctor_slot);
     key k;
-    k_init(&k, function);
-    k_obj(&k, decl);
-    k_u64(&k, (uint64_t)(uint32_t)slot);
+    k_member(&k, function, decl, slot);
     k_who(&k, w);
     if (first_sighting(k))
         member_event(env, function, decl, NULL, (*env)->GetObjectField(env, ctor, f_ctor_params),
@@ -1037,19 +936,39 @@ static void ctor_access(JNIEnv *env, const char *function, jobject ctor, who w)
     done(env);
 }
 
-void JNICALL nth_ctorNewInstance(JNIEnv *env, jclass h, jobject ctor, jobject args)
+HOOK_PAIR(ctorNewInstance, (jobject ctor, jobject args UNUSED),
+          ctor_access(env, "invokeConstructor", ctor, w))
+
+/* A Field: accessField (Field.get* / set*, track-reflection-metadata only) or
+ * unreflectField (Lookup.unreflectGetter/Setter): the Field's declaring
+ * class, args [name]. The key is the field's identity (declaring class tag,
+ * slot) and the caller: a hot loop of Field.get costs two field reads, two tag
+ * lookups and one set probe. */
+static void field_access(JNIEnv *env, const char *function, jobject field, who w)
 {
-    (void)h;
-    (void)args;
-    ctor_access(env, "invokeConstructor", ctor, by_frame(2));
+    if (!field || !nt_enter())
+        return;
+    jobject decl = (*env)->GetObjectField(env, field, f_field_clazz);
+    jint slot = (*env)->GetIntField(env, field, f_field_slot);
+    key k;
+    k_member(&k, function, decl, slot);
+    k_who(&k, w);
+    if (decl && first_sighting(k))
+        record_named(env, function, NULL, decl, 1,
+                     (*env)->GetObjectField(env, field, f_field_name), w);
+    if (decl)
+        (*env)->DeleteLocalRef(env, decl);
+    done(env);
 }
-void JNICALL nth_ctorNewInstanceC(JNIEnv *env, jclass h, jobject ctor, jobject args,
-                                  jobject caller)
-{
-    (void)h;
-    (void)args;
-    ctor_access(env, "invokeConstructor", ctor, by_class(caller));
-}
+
+HOOK_PAIR(fieldGet, (jobject field, jobject obj UNUSED), field_access(env, "accessField", field, w))
+
+/* Field.set*: one pair per value type (NT_FIELD_SETTERS). */
+#define FIELD_SET_HOOKS(sfx, jt, m, d)                                           \
+    HOOK_PAIR(fieldSet##sfx, (jobject field, jobject obj UNUSED, jt v UNUSED), \
+              field_access(env, "accessField", field, w))
+NT_FIELD_SETTERS(FIELD_SET_HOOKS)
+#undef FIELD_SET_HOOKS
 
 /* ---- arrays, Unsafe ---------------------------------------------------------------- */
 
@@ -1077,9 +996,7 @@ static void array_new(JNIEnv *env, jobject comp, int dims)
             reflect_event(&e, "newInstance");
             e.class_name = "java.lang.reflect.Array";
             nt_arg args[1] = {arg_s(a_keep(&a, name))};
-            e.has_args = 1;
-            e.args = args;
-            e.n_args = 1;
+            set_args(&e, args, 1);
             record(&e, w, &a);
         }
         a_free(&a);
@@ -1087,15 +1004,12 @@ static void array_new(JNIEnv *env, jobject comp, int dims)
     done(env);
 }
 
-void JNICALL nth_arrayNew1(JNIEnv *env, jclass h, jobject comp, jint len)
+void JNICALL nth_arrayNew1(JNIEnv *env, jclass h UNUSED, jobject comp, jint len UNUSED)
 {
-    (void)h;
-    (void)len;
     array_new(env, comp, 1);
 }
-void JNICALL nth_arrayNewN(JNIEnv *env, jclass h, jobject comp, jobject dims)
+void JNICALL nth_arrayNewN(JNIEnv *env, jclass h UNUSED, jobject comp, jobject dims)
 {
-    (void)h;
     array_new(env, comp, dims ? (int)(*env)->GetArrayLength(env, dims) : 0);
 }
 
@@ -1111,35 +1025,18 @@ static void class_and_name(JNIEnv *env, const char *function, jobject cls, jobje
     if (with_name)
         k_str(&k, env, name);
     k_who(&k, w);
-    if (first_sighting(k)) {
-        arena a = {0};
-        nt_event e;
-        reflect_event(&e, function);
-        e.class_name = class_name(&a, cls);
-        nt_arg args[1];
-        if (with_name) {
-            args[0] = arg_s(jstr(&a, env, name));
-            e.has_args = 1;
-            e.args = args;
-            e.n_args = 1;
-        }
-        record(&e, w, &a);
-        a_free(&a);
-    }
+    if (first_sighting(k))
+        record_named(env, function, NULL, cls, with_name, name, w);
     done(env);
 }
 
-void JNICALL nth_allocateInstance(JNIEnv *env, jclass h, jobject unsafe, jobject cls)
+void JNICALL nth_allocateInstance(JNIEnv *env, jclass h UNUSED, jobject unsafe UNUSED, jobject cls)
 {
-    (void)h;
-    (void)unsafe;
     class_and_name(env, "allocateInstance", cls, NULL, 0);
 }
-void JNICALL nth_objectFieldOffset(JNIEnv *env, jclass h, jobject unsafe, jobject cls,
-                                   jobject name)
+void JNICALL nth_objectFieldOffset(JNIEnv *env, jclass h UNUSED, jobject unsafe UNUSED,
+                                   jobject cls, jobject name)
 {
-    (void)h;
-    (void)unsafe;
     class_and_name(env, "objectFieldOffset", cls, name, 1);
 }
 
@@ -1172,56 +1069,46 @@ static void resource(JNIEnv *env, const char *function, jobject loader, int modu
         if (module_arg)
             args[na++] = arg_s(jstr(&a, env, module));
         args[na++] = arg_s(jstr(&a, env, name));
-        e.has_args = 1;
-        e.args = args;
-        e.n_args = na;
+        set_args(&e, args, na);
         record(&e, w, &a);
         a_free(&a);
     }
     done(env);
 }
 
-void JNICALL nth_findResource(JNIEnv *env, jclass h, jobject loader, jobject module, jobject name)
+void JNICALL nth_findResource(JNIEnv *env, jclass h UNUSED, jobject loader, jobject module,
+                              jobject name)
 {
-    (void)h;
     resource(env, "findResource", loader, 1, module, name);
 }
-void JNICALL nth_findResourceAsStream(JNIEnv *env, jclass h, jobject loader, jobject module,
-                                      jobject name)
+void JNICALL nth_findResourceAsStream(JNIEnv *env, jclass h UNUSED, jobject loader,
+                                      jobject module, jobject name)
 {
-    (void)h;
     resource(env, "findResourceAsStream", loader, 1, module, name);
 }
-void JNICALL nth_getResource(JNIEnv *env, jclass h, jobject loader, jobject name)
+void JNICALL nth_getResource(JNIEnv *env, jclass h UNUSED, jobject loader, jobject name)
 {
-    (void)h;
     resource(env, "getResource", loader, 0, NULL, name);
 }
-void JNICALL nth_getResources(JNIEnv *env, jclass h, jobject loader, jobject name)
+void JNICALL nth_getResources(JNIEnv *env, jclass h UNUSED, jobject loader, jobject name)
 {
-    (void)h;
     resource(env, "getResources", loader, 0, NULL, name);
 }
-void JNICALL nth_getSystemResource(JNIEnv *env, jclass h, jobject name)
+void JNICALL nth_getSystemResource(JNIEnv *env, jclass h UNUSED, jobject name)
 {
-    (void)h;
     resource(env, "getSystemResource", NULL, 0, NULL, name);
 }
-void JNICALL nth_getSystemResources(JNIEnv *env, jclass h, jobject name)
+void JNICALL nth_getSystemResources(JNIEnv *env, jclass h UNUSED, jobject name)
 {
-    (void)h;
     resource(env, "getSystemResources", NULL, 0, NULL, name);
 }
 
 /* ResourceBundle.getBundleImpl(Module, Module, String, Locale, Control): the
  * caller is the first frame outside ResourceBundle. */
-void JNICALL nth_getBundleImpl(JNIEnv *env, jclass h, jobject caller_module, jobject module,
-                               jobject base, jobject locale, jobject control)
+void JNICALL nth_getBundleImpl(JNIEnv *env, jclass h UNUSED, jobject caller_module UNUSED,
+                               jobject module UNUSED, jobject base, jobject locale,
+                               jobject control UNUSED)
 {
-    (void)h;
-    (void)caller_module;
-    (void)module;
-    (void)control;
     if (!base || !nt_enter())
         return;
     jvmtiFrameInfo fi[6];
@@ -1254,9 +1141,7 @@ void JNICALL nth_getBundleImpl(JNIEnv *env, jclass h, jobject caller_module, job
         reflect_event(&e, "getBundleImpl");
         nt_arg args[5] = {arg_unknown(), arg_unknown(), arg_s(jstr(&a, env, base)),
                           arg_s(tag ? tag : NT_UNKNOWN), arg_unknown()};
-        e.has_args = 1;
-        e.args = args;
-        e.n_args = 5;
+        set_args(&e, args, 5);
         record(&e, by_frame(depth), &a);
         a_free(&a);
     }
@@ -1280,67 +1165,32 @@ static void proxy(JNIEnv *env, const char *function, jobject ifaces, int nargs, 
         nt_event e;
         reflect_event(&e, function);
         nt_arg args[3] = {arg_unknown(), arg_v(in, n), arg_unknown()};
-        e.has_args = 1;
-        e.args = args;
-        e.n_args = (size_t)nargs;
+        set_args(&e, args, (size_t)nargs);
         record(&e, w, &a);
         a_free(&a);
     }
     done(env);
 }
 
-void JNICALL nth_getProxyClass(JNIEnv *env, jclass h, jobject loader, jobject ifaces)
-{
-    (void)h;
-    (void)loader;
-    proxy(env, "getProxyClass", ifaces, 2, by_frame(2));
-}
-void JNICALL nth_getProxyClassC(JNIEnv *env, jclass h, jobject loader, jobject ifaces,
-                                jobject caller)
-{
-    (void)h;
-    (void)loader;
-    proxy(env, "getProxyClass", ifaces, 2, by_class(caller));
-}
-void JNICALL nth_newProxyInstance(JNIEnv *env, jclass h, jobject loader, jobject ifaces,
-                                  jobject ih)
-{
-    (void)h;
-    (void)loader;
-    (void)ih;
-    proxy(env, "newProxyInstance", ifaces, 3, by_frame(2));
-}
-void JNICALL nth_newProxyInstanceC(JNIEnv *env, jclass h, jobject loader, jobject ifaces,
-                                   jobject ih, jobject caller)
-{
-    (void)h;
-    (void)loader;
-    (void)ih;
-    proxy(env, "newProxyInstance", ifaces, 3, by_class(caller));
-}
+HOOK_PAIR(getProxyClass, (jobject loader UNUSED, jobject ifaces),
+          proxy(env, "getProxyClass", ifaces, 2, w))
+HOOK_PAIR(newProxyInstance, (jobject loader UNUSED, jobject ifaces, jobject ih UNUSED),
+          proxy(env, "newProxyInstance", ifaces, 3, w))
 
 /* ---- serialization -------------------------------------------------------------------- */
 
-static void serialization(JNIEnv *env, const char *function, const char *name, who w, int nargs,
-                          arena *a)
+static void serialization(const char *function, const char *name, int nargs, arena *a)
 {
-    (void)env;
     nt_event e;
-    memset(&e, 0, sizeof e);
+    reflect_event(&e, function);
     e.tracer = "serialization";
-    e.function = function;
-    e.result = -1;
-    e.track = -1;
     nt_arg args[2] = {arg_s(name), arg_s(NULL)};
-    e.has_args = 1;
-    e.args = args;
-    e.n_args = (size_t)nargs;
-    record(&e, w, a);
+    set_args(&e, args, (size_t)nargs);
+    record(&e, by_frame(2), a);
 }
 
-void JNICALL nth_oscInit(JNIEnv *env, jclass h, jobject cls)
+void JNICALL nth_oscInit(JNIEnv *env, jclass h UNUSED, jobject cls)
 {
-    (void)h;
     if (!cls || !nt_enter())
         return;
     key k;
@@ -1348,21 +1198,26 @@ void JNICALL nth_oscInit(JNIEnv *env, jclass h, jobject cls)
     k_obj(&k, cls);
     if (first_sighting(k) && (*env)->IsAssignableFrom(env, cls, c_serializable)) {
         arena a = {0};
-        serialization(env, "ObjectStreamClass.<init>", class_name(&a, cls), by_frame(2), 2, &a);
+        serialization("ObjectStreamClass.<init>", class_name(&a, cls), 2, &a);
         a_free(&a);
     }
     done(env);
 }
 
-void JNICALL nth_resolveClass(JNIEnv *env, jclass h, jobject ois, jobject desc)
+/* The String an upcall (mid, NULL when unresolved) on obj returns, or NULL
+ * (exception left pending for done()). */
+static jobject call_string(JNIEnv *env, jobject obj, jmethodID mid)
 {
-    (void)h;
-    (void)ois;
+    jobject s = mid ? (*env)->CallObjectMethod(env, obj, mid) : NULL;
+    return (*env)->ExceptionCheck(env) ? NULL : s;
+}
+
+void JNICALL nth_resolveClass(JNIEnv *env, jclass h UNUSED, jobject ois UNUSED, jobject desc)
+{
     if (!desc || !nt_enter())
         return;
-    jmethodID mid = MID_OSC_NAME(env);
-    jobject name = mid ? (*env)->CallObjectMethod(env, desc, mid) : NULL;
-    if ((*env)->ExceptionCheck(env) || !name) {
+    jobject name = call_string(env, desc, MID_OSC_NAME(env));
+    if (!name) {
         done(env);
         return;
     }
@@ -1371,22 +1226,19 @@ void JNICALL nth_resolveClass(JNIEnv *env, jclass h, jobject ois, jobject desc)
     k_str(&k, env, name);
     if (first_sighting(k)) {
         arena a = {0};
-        serialization(env, "ObjectInputStream.readClassDescriptor", jstr(&a, env, name),
-                      by_frame(2), 1, &a);
+        serialization("ObjectInputStream.readClassDescriptor", jstr(&a, env, name), 1, &a);
         a_free(&a);
     }
     (*env)->DeleteLocalRef(env, name);
     done(env);
 }
 
-void JNICALL nth_lambdaReadResolve(JNIEnv *env, jclass h, jobject sl)
+void JNICALL nth_lambdaReadResolve(JNIEnv *env, jclass h UNUSED, jobject sl)
 {
-    (void)h;
     if (!sl || !nt_enter())
         return;
-    jmethodID mid = MID_SL_CAPTURING(env);
-    jobject cap = mid ? (*env)->CallObjectMethod(env, sl, mid) : NULL;
-    if ((*env)->ExceptionCheck(env) || !cap) {
+    jobject cap = call_string(env, sl, MID_SL_CAPTURING(env));
+    if (!cap) {
         done(env);
         return;
     }
@@ -1400,7 +1252,7 @@ void JNICALL nth_lambdaReadResolve(JNIEnv *env, jclass h, jobject sl)
         for (char *p = dots; p && *p; p++)
             if (*p == '/')
                 *p = '.';
-        serialization(env, "SerializedLambda.readResolve", dots, by_frame(2), 1, &a);
+        serialization("SerializedLambda.readResolve", dots, 1, &a);
         a_free(&a);
     }
     (*env)->DeleteLocalRef(env, cap);
@@ -1450,183 +1302,53 @@ static void lookup(JNIEnv *env, int kind, jobject refc, jobject name, jobject ty
             args[na++] = arg_s(jstr(&a, env, name));
         if (kind == LK_METHOD || kind == LK_CTOR)
             args[na++] = arg_v(pn, np);
-        e.has_args = 1;
-        e.args = args;
-        e.n_args = na;
+        set_args(&e, args, na);
         record(&e, w, &a);
         a_free(&a);
     }
     done(env);
 }
 
-void JNICALL nth_findMethod(JNIEnv *env, jclass h, jobject lk, jobject refc, jobject name,
-                            jobject type)
+void JNICALL nth_findMethod(JNIEnv *env, jclass h UNUSED, jobject lk UNUSED, jobject refc,
+                            jobject name, jobject type)
 {
-    (void)h;
-    (void)lk;
     lookup(env, LK_METHOD, refc, name, type);
 }
-void JNICALL nth_findSpecial(JNIEnv *env, jclass h, jobject lk, jobject refc, jobject name,
-                             jobject type, jobject special_caller)
+void JNICALL nth_findSpecial(JNIEnv *env, jclass h UNUSED, jobject lk UNUSED, jobject refc,
+                             jobject name, jobject type, jobject special_caller UNUSED)
 {
-    (void)h;
-    (void)lk;
-    (void)special_caller;
     lookup(env, LK_METHOD, refc, name, type);
 }
-void JNICALL nth_bind(JNIEnv *env, jclass h, jobject lk, jobject recv, jobject name, jobject type)
+void JNICALL nth_bind(JNIEnv *env, jclass h UNUSED, jobject lk UNUSED, jobject recv, jobject name,
+                      jobject type)
 {
-    (void)h;
-    (void)lk;
     lookup(env, LK_METHOD, recv ? (*env)->GetObjectClass(env, recv) : NULL, name, type);
 }
-void JNICALL nth_findConstructor(JNIEnv *env, jclass h, jobject lk, jobject refc, jobject type)
+void JNICALL nth_findConstructor(JNIEnv *env, jclass h UNUSED, jobject lk UNUSED, jobject refc,
+                                 jobject type)
 {
-    (void)h;
-    (void)lk;
     lookup(env, LK_CTOR, refc, NULL, type);
 }
-void JNICALL nth_findField(JNIEnv *env, jclass h, jobject lk, jobject refc, jobject name,
-                           jobject type)
+void JNICALL nth_findField(JNIEnv *env, jclass h UNUSED, jobject lk UNUSED, jobject refc,
+                           jobject name, jobject type UNUSED)
 {
-    (void)h;
-    (void)lk;
-    (void)type;
     lookup(env, LK_FIELD, refc, name, NULL);
 }
-void JNICALL nth_findClass(JNIEnv *env, jclass h, jobject lk, jobject name)
+void JNICALL nth_findClass(JNIEnv *env, jclass h UNUSED, jobject lk UNUSED, jobject name)
 {
-    (void)h;
-    (void)lk;
     lookup(env, LK_CLASS, NULL, name, NULL);
 }
 
-void JNICALL nth_unreflect(JNIEnv *env, jclass h, jobject lk, jobject method)
+void JNICALL nth_unreflect(JNIEnv *env, jclass h UNUSED, jobject lk UNUSED, jobject method)
 {
-    (void)h;
-    (void)lk;
-    if (!method || !nt_enter())
-        return;
-    who w = by_frame(2);
-    jobject decl = (*env)->GetObjectField(env, method, f_method_clazz);
-    jint slot = (*env)->GetIntField(env, method, f_method_slot);
-    key k;
-    k_init(&k, "unreflect");
-    k_obj(&k, decl);
-    k_u64(&k, (uint64_t)(uint32_t)slot);
-    k_who(&k, w);
-    if (first_sighting(k))
-        member_event(env, "findMethodHandle", decl,
-                     (*env)->GetObjectField(env, method, f_method_name),
-                     (*env)->GetObjectField(env, method, f_method_params), w, NULL);
-    done(env);
+    method_access(env, "unreflect", "findMethodHandle", method, NULL, by_frame(2));
 }
-void JNICALL nth_unreflectConstructor(JNIEnv *env, jclass h, jobject lk, jobject ctor)
+void JNICALL nth_unreflectConstructor(JNIEnv *env, jclass h UNUSED, jobject lk UNUSED,
+                                      jobject ctor)
 {
-    (void)h;
-    (void)lk;
     ctor_access(env, "findConstructorHandle", ctor, by_frame(2));
 }
-void JNICALL nth_unreflectField(JNIEnv *env, jclass h, jobject lk, jobject field)
+void JNICALL nth_unreflectField(JNIEnv *env, jclass h UNUSED, jobject lk UNUSED, jobject field)
 {
-    (void)h;
-    (void)lk;
-    if (!field || !nt_enter())
-        return;
-    who w = by_frame(2);
-    jobject decl = (*env)->GetObjectField(env, field, f_field_clazz);
-    jint slot = (*env)->GetIntField(env, field, f_field_slot);
-    key k;
-    k_init(&k, "unreflectField");
-    k_obj(&k, decl);
-    k_u64(&k, (uint64_t)(uint32_t)slot);
-    k_who(&k, w);
-    if (first_sighting(k)) {
-        arena a = {0};
-        nt_event e;
-        reflect_event(&e, "unreflectField");
-        e.class_name = class_name(&a, decl);
-        nt_arg args[1] = {arg_s(jstr(&a, env, (*env)->GetObjectField(env, field, f_field_name)))};
-        e.has_args = 1;
-        e.args = args;
-        e.n_args = 1;
-        record(&e, w, &a);
-        a_free(&a);
-    }
-    done(env);
+    field_access(env, "unreflectField", field, by_frame(2));
 }
-
-/* ---- Field.get* / Field.set* (track-reflection-metadata only) ---------------------------- */
-
-/* "accessField" of the Field's declaring class, args [name]. The key is the
- * field's identity (declaring class tag, slot) and the caller: a hot loop of
- * Field.get costs two field reads, two tag lookups and one set probe. */
-static void field_access(JNIEnv *env, jobject field, who w)
-{
-    if (!field || !nt_enter())
-        return;
-    jobject decl = (*env)->GetObjectField(env, field, f_field_clazz);
-    jint slot = (*env)->GetIntField(env, field, f_field_slot);
-    key k;
-    k_init(&k, "accessField");
-    k_obj(&k, decl);
-    k_u64(&k, (uint64_t)(uint32_t)slot);
-    k_who(&k, w);
-    if (decl && first_sighting(k)) {
-        arena a = {0};
-        nt_event e;
-        reflect_event(&e, "accessField");
-        e.class_name = class_name(&a, decl);
-        nt_arg args[1] = {arg_s(jstr(&a, env, (*env)->GetObjectField(env, field, f_field_name)))};
-        e.has_args = 1;
-        e.args = args;
-        e.n_args = 1;
-        record(&e, w, &a);
-        a_free(&a);
-    }
-    if (decl)
-        (*env)->DeleteLocalRef(env, decl);
-    done(env);
-}
-
-void JNICALL nth_fieldGet(JNIEnv *env, jclass h, jobject field, jobject obj)
-{
-    (void)h;
-    (void)obj;
-    field_access(env, field, by_frame(2));
-}
-void JNICALL nth_fieldGetC(JNIEnv *env, jclass h, jobject field, jobject obj, jobject caller)
-{
-    (void)h;
-    (void)obj;
-    field_access(env, field, by_class(caller));
-}
-
-/* One pair per value type: the value's type decides which register the
- * trailing caller argument arrives in. */
-#define FIELD_SET_HOOKS(sfx, jt)                                                              \
-    void JNICALL nth_fieldSet##sfx(JNIEnv *env, jclass h, jobject field, jobject obj, jt v)   \
-    {                                                                                         \
-        (void)h;                                                                              \
-        (void)obj;                                                                            \
-        (void)v;                                                                              \
-        field_access(env, field, by_frame(2));                                                \
-    }                                                                                         \
-    void JNICALL nth_fieldSet##sfx##C(JNIEnv *env, jclass h, jobject field, jobject obj, jt v, \
-                                      jobject caller)                                         \
-    {                                                                                         \
-        (void)h;                                                                              \
-        (void)obj;                                                                            \
-        (void)v;                                                                              \
-        field_access(env, field, by_class(caller));                                           \
-    }
-FIELD_SET_HOOKS(Object, jobject)
-FIELD_SET_HOOKS(Boolean, jboolean)
-FIELD_SET_HOOKS(Byte, jbyte)
-FIELD_SET_HOOKS(Char, jchar)
-FIELD_SET_HOOKS(Short, jshort)
-FIELD_SET_HOOKS(Int, jint)
-FIELD_SET_HOOKS(Long, jlong)
-FIELD_SET_HOOKS(Float, jfloat)
-FIELD_SET_HOOKS(Double, jdouble)
-#undef FIELD_SET_HOOKS

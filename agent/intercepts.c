@@ -75,16 +75,12 @@ static const nt_icpt table[] = {
     /* Field.get* / set* -> "accessField" (GraalVM 25, PR #11839) */
 #define FG(m, r) {"java/lang/reflect/Field", m, "(" O_ ")" r, 0, NT_I_CS | NT_I_TRACK, \
                   "field_" m, FN(nth_fieldGet), FN(nth_fieldGetC)}
-#define FS(m, v, f) {"java/lang/reflect/Field", m, "(" O_ v ")V", 0, NT_I_CS | NT_I_TRACK, \
-                     "field_" m, FN(f), FN(f##C)}
+#define FS(sfx, jt, m, v) {"java/lang/reflect/Field", m, "(" O_ v ")V", 0, NT_I_CS | NT_I_TRACK, \
+                          "field_" m, FN(nth_fieldSet##sfx), FN(nth_fieldSet##sfx##C)},
     FG("get", O_), FG("getBoolean", "Z"), FG("getByte", "B"), FG("getChar", "C"),
     FG("getShort", "S"), FG("getInt", "I"), FG("getLong", "J"), FG("getFloat", "F"),
     FG("getDouble", "D"),
-    FS("set", O_, nth_fieldSetObject), FS("setBoolean", "Z", nth_fieldSetBoolean),
-    FS("setByte", "B", nth_fieldSetByte), FS("setChar", "C", nth_fieldSetChar),
-    FS("setShort", "S", nth_fieldSetShort), FS("setInt", "I", nth_fieldSetInt),
-    FS("setLong", "J", nth_fieldSetLong), FS("setFloat", "F", nth_fieldSetFloat),
-    FS("setDouble", "D", nth_fieldSetDouble),
+    NT_FIELD_SETTERS(FS)
 #undef FG
 #undef FS
     /* ---- arrays, Unsafe ---- */

@@ -77,41 +77,27 @@ int nt_hooks_init(JNIEnv *env);
 
 /* ---- native hook functions (agent/hooks.c) ---- */
 #define NT_HOOK_FN(name) JNICALL name
+/* The natives of a caller-sensitive entry: nth_<name>(env, h, params...) for
+ * the plain hook descriptor and nth_<name>C(env, h, params..., caller). */
+#define NT_HOOK_PAIR(name, ...)                                   \
+    void NT_HOOK_FN(nth_##name)(JNIEnv *, jclass, __VA_ARGS__); \
+    void NT_HOOK_FN(nth_##name##C)(JNIEnv *, jclass, __VA_ARGS__, jobject caller);
 /* class lookup */
-void NT_HOOK_FN(nth_forName1)(JNIEnv *, jclass, jobject name);
-void NT_HOOK_FN(nth_forName1C)(JNIEnv *, jclass, jobject name, jobject caller);
-void NT_HOOK_FN(nth_forName3)(JNIEnv *, jclass, jobject name, jboolean init, jobject loader);
-void NT_HOOK_FN(nth_forName3C)(JNIEnv *, jclass, jobject name, jboolean init, jobject loader,
-                               jobject caller);
+NT_HOOK_PAIR(forName1, jobject name)
+NT_HOOK_PAIR(forName3, jobject name, jboolean init, jobject loader)
 void NT_HOOK_FN(nth_forNameCaller)(JNIEnv *, jclass, jobject name, jobject caller);
-void NT_HOOK_FN(nth_forNameModule)(JNIEnv *, jclass, jobject module, jobject name);
-void NT_HOOK_FN(nth_forNameModuleC)(JNIEnv *, jclass, jobject module, jobject name,
-                                    jobject caller);
+NT_HOOK_PAIR(forNameModule, jobject module, jobject name)
 void NT_HOOK_FN(nth_loadClass)(JNIEnv *, jclass, jobject loader, jobject name);
 void NT_HOOK_FN(nth_findSystemClass)(JNIEnv *, jclass, jobject loader, jobject name);
 /* Class queries: one function per Java method name, dispatch by table slot */
-void NT_HOOK_FN(nth_getMethod)(JNIEnv *, jclass, jobject self, jobject name, jobject params);
-void NT_HOOK_FN(nth_getMethodC)(JNIEnv *, jclass, jobject self, jobject name, jobject params,
-                                jobject caller);
-void NT_HOOK_FN(nth_getDeclaredMethod)(JNIEnv *, jclass, jobject self, jobject name,
-                                       jobject params);
-void NT_HOOK_FN(nth_getDeclaredMethodC)(JNIEnv *, jclass, jobject self, jobject name,
-                                        jobject params, jobject caller);
-void NT_HOOK_FN(nth_getConstructor)(JNIEnv *, jclass, jobject self, jobject params);
-void NT_HOOK_FN(nth_getConstructorC)(JNIEnv *, jclass, jobject self, jobject params,
-                                     jobject caller);
-void NT_HOOK_FN(nth_getDeclaredConstructor)(JNIEnv *, jclass, jobject self, jobject params);
-void NT_HOOK_FN(nth_getDeclaredConstructorC)(JNIEnv *, jclass, jobject self, jobject params,
-                                             jobject caller);
-void NT_HOOK_FN(nth_getField)(JNIEnv *, jclass, jobject self, jobject name);
-void NT_HOOK_FN(nth_getFieldC)(JNIEnv *, jclass, jobject self, jobject name, jobject caller);
-void NT_HOOK_FN(nth_getDeclaredField)(JNIEnv *, jclass, jobject self, jobject name);
-void NT_HOOK_FN(nth_getDeclaredFieldC)(JNIEnv *, jclass, jobject self, jobject name,
-                                       jobject caller);
-void NT_HOOK_FN(nth_getEnclosingMethod)(JNIEnv *, jclass, jobject self);
-void NT_HOOK_FN(nth_getEnclosingMethodC)(JNIEnv *, jclass, jobject self, jobject caller);
-void NT_HOOK_FN(nth_getEnclosingConstructor)(JNIEnv *, jclass, jobject self);
-void NT_HOOK_FN(nth_getEnclosingConstructorC)(JNIEnv *, jclass, jobject self, jobject caller);
+NT_HOOK_PAIR(getMethod, jobject self, jobject name, jobject params)
+NT_HOOK_PAIR(getDeclaredMethod, jobject self, jobject name, jobject params)
+NT_HOOK_PAIR(getConstructor, jobject self, jobject params)
+NT_HOOK_PAIR(getDeclaredConstructor, jobject self, jobject params)
+NT_HOOK_PAIR(getField, jobject self, jobject name)
+NT_HOOK_PAIR(getDeclaredField, jobject self, jobject name)
+NT_HOOK_PAIR(getEnclosingMethod, jobject self)
+NT_HOOK_PAIR(getEnclosingConstructor, jobject self)
 /* bulk queries and Class.newInstance: receiver only; NT_BULK_* selects the name */
 enum {
     NT_BULK_FIELDS, NT_BULK_DECLARED_FIELDS, NT_BULK_METHODS, NT_BULK_DECLARED_METHODS,
@@ -123,30 +109,27 @@ extern void *const nt_bulk_fns[NT_BULK_COUNT];
 extern void *const nt_bulk_fns_caller[NT_BULK_COUNT];
 extern const char *const nt_bulk_names[NT_BULK_COUNT];
 /* reflective access */
-void NT_HOOK_FN(nth_invoke)(JNIEnv *, jclass, jobject method, jobject obj, jobject args);
-void NT_HOOK_FN(nth_invokeC)(JNIEnv *, jclass, jobject method, jobject obj, jobject args,
-                             jobject caller);
+NT_HOOK_PAIR(invoke, jobject method, jobject obj, jobject args)
 void NT_HOOK_FN(nth_invokeCaller)(JNIEnv *, jclass, jobject method, jobject obj, jobject args,
                                   jobject caller);
-void NT_HOOK_FN(nth_ctorNewInstance)(JNIEnv *, jclass, jobject ctor, jobject args);
-void NT_HOOK_FN(nth_ctorNewInstanceC)(JNIEnv *, jclass, jobject ctor, jobject args,
-                                      jobject caller);
-/* Field.get* (one pair for all nine getters) and Field.set* (one pair per value type) */
-void NT_HOOK_FN(nth_fieldGet)(JNIEnv *, jclass, jobject field, jobject obj);
-void NT_HOOK_FN(nth_fieldGetC)(JNIEnv *, jclass, jobject field, jobject obj, jobject caller);
-#define NT_FIELD_SET_DECL(sfx, jt)                                                        \
-    void NT_HOOK_FN(nth_fieldSet##sfx)(JNIEnv *, jclass, jobject field, jobject obj, jt); \
-    void NT_HOOK_FN(nth_fieldSet##sfx##C)(JNIEnv *, jclass, jobject field, jobject obj, jt, \
-                                          jobject caller);
-NT_FIELD_SET_DECL(Object, jobject)
-NT_FIELD_SET_DECL(Boolean, jboolean)
-NT_FIELD_SET_DECL(Byte, jbyte)
-NT_FIELD_SET_DECL(Char, jchar)
-NT_FIELD_SET_DECL(Short, jshort)
-NT_FIELD_SET_DECL(Int, jint)
-NT_FIELD_SET_DECL(Long, jlong)
-NT_FIELD_SET_DECL(Float, jfloat)
-NT_FIELD_SET_DECL(Double, jdouble)
+NT_HOOK_PAIR(ctorNewInstance, jobject ctor, jobject args)
+/* Field.get* (one pair for all nine getters) and Field.set* (one pair per
+ * value type: the value's type decides which register the trailing caller
+ * argument arrives in). NT_FIELD_SETTERS(X): X(suffix, JNI type of the value,
+ * Java method, value descriptor) per setter, in table order. */
+NT_HOOK_PAIR(fieldGet, jobject field, jobject obj)
+#define NT_FIELD_SETTERS(X)                           \
+    X(Object, jobject, "set", "Ljava/lang/Object;") \
+    X(Boolean, jboolean, "setBoolean", "Z")         \
+    X(Byte, jbyte, "setByte", "B")                  \
+    X(Char, jchar, "setChar", "C")                  \
+    X(Short, jshort, "setShort", "S")               \
+    X(Int, jint, "setInt", "I")                     \
+    X(Long, jlong, "setLong", "J")                  \
+    X(Float, jfloat, "setFloat", "F")               \
+    X(Double, jdouble, "setDouble", "D")
+#define NT_FIELD_SET_DECL(sfx, jt, m, d) NT_HOOK_PAIR(fieldSet##sfx, jobject field, jobject obj, jt)
+NT_FIELD_SETTERS(NT_FIELD_SET_DECL)
 #undef NT_FIELD_SET_DECL
 /* arrays, Unsafe */
 void NT_HOOK_FN(nth_arrayNew1)(JNIEnv *, jclass, jobject comp, jint len);
@@ -165,13 +148,8 @@ void NT_HOOK_FN(nth_getSystemResources)(JNIEnv *, jclass, jobject name);
 void NT_HOOK_FN(nth_getBundleImpl)(JNIEnv *, jclass, jobject caller_module, jobject module,
                                    jobject base, jobject locale, jobject control);
 /* proxies */
-void NT_HOOK_FN(nth_getProxyClass)(JNIEnv *, jclass, jobject loader, jobject ifaces);
-void NT_HOOK_FN(nth_getProxyClassC)(JNIEnv *, jclass, jobject loader, jobject ifaces,
-                                    jobject caller);
-void NT_HOOK_FN(nth_newProxyInstance)(JNIEnv *, jclass, jobject loader, jobject ifaces,
-                                      jobject h);
-void NT_HOOK_FN(nth_newProxyInstanceC)(JNIEnv *, jclass, jobject loader, jobject ifaces,
-                                       jobject h, jobject caller);
+NT_HOOK_PAIR(getProxyClass, jobject loader, jobject ifaces)
+NT_HOOK_PAIR(newProxyInstance, jobject loader, jobject ifaces, jobject h)
 /* serialization */
 void NT_HOOK_FN(nth_oscInit)(JNIEnv *, jclass, jobject cls);
 void NT_HOOK_FN(nth_resolveClass)(JNIEnv *, jclass, jobject ois, jobject desc);

@@ -202,17 +202,18 @@ static const char *field_declaring(call *c, jclass k, jfieldID f)
     return n;
 }
 
-/* Name and signature of a method ID into *name / *sig (NULL when unknown). */
-static void method_name(call *c, jmethodID m, const char **name, const char **sig)
+/* Args [name, signature] of a method ID (NULL when unknown). */
+static void arg_method(call *c, jmethodID m)
 {
     char *n = NULL, *s = NULL;
-    *name = *sig = NULL;
-    if (!m || (*jt)->GetMethodName(jt, m, &n, &s, NULL) != JVMTI_ERROR_NONE)
-        return;
-    own_jvmti(c, n);
-    own_jvmti(c, s);
-    *name = n;
-    *sig = s;
+    if (m && (*jt)->GetMethodName(jt, m, &n, &s, NULL) == JVMTI_ERROR_NONE) {
+        own_jvmti(c, n);
+        own_jvmti(c, s);
+    } else {
+        n = s = NULL;
+    }
+    arg_str(c, n);
+    arg_str(c, s);
 }
 
 static const char *field_name(call *c, jclass k, jfieldID f)
@@ -430,45 +431,22 @@ static void rec_member_id(JNIEnv *env, void *ra, const char *fn, jclass clazz, c
     finish(&c);
 }
 
-static jmethodID JNICALL w_GetMethodID(JNIEnv *env, jclass clazz, const char *name,
-                                       const char *sig)
-{
-    void *ra = RA();
-    jmethodID r = orig.GetMethodID(env, clazz, name, sig);
-    if (nt_enter())
-        rec_member_id(env, ra, "GetMethodID", clazz, name, sig, r, 1);
-    return r;
-}
-
-static jmethodID JNICALL w_GetStaticMethodID(JNIEnv *env, jclass clazz, const char *name,
-                                             const char *sig)
-{
-    void *ra = RA();
-    jmethodID r = orig.GetStaticMethodID(env, clazz, name, sig);
-    if (nt_enter())
-        rec_member_id(env, ra, "GetStaticMethodID", clazz, name, sig, r, 1);
-    return r;
-}
-
-static jfieldID JNICALL w_GetFieldID(JNIEnv *env, jclass clazz, const char *name,
-                                     const char *sig)
-{
-    void *ra = RA();
-    jfieldID r = orig.GetFieldID(env, clazz, name, sig);
-    if (nt_enter())
-        rec_member_id(env, ra, "GetFieldID", clazz, name, sig, r, 0);
-    return r;
-}
-
-static jfieldID JNICALL w_GetStaticFieldID(JNIEnv *env, jclass clazz, const char *name,
-                                           const char *sig)
-{
-    void *ra = RA();
-    jfieldID r = orig.GetStaticFieldID(env, clazz, name, sig);
-    if (nt_enter())
-        rec_member_id(env, ra, "GetStaticFieldID", clazz, name, sig, r, 0);
-    return r;
-}
+/* Get{,Static}{Method,Field}ID: one wrapper each, all alike (a macro, not a
+ * helper: RA() must be taken in the wrapper itself). */
+#define MEMBER_ID_WRAPPER(fn, idt, is_method)                                               \
+    static idt JNICALL w_##fn(JNIEnv *env, jclass clazz, const char *name, const char *sig) \
+    {                                                                                       \
+        void *ra = RA();                                                                    \
+        idt r = orig.fn(env, clazz, name, sig);                                             \
+        if (nt_enter())                                                                     \
+            rec_member_id(env, ra, #fn, clazz, name, sig, r, is_method);                    \
+        return r;                                                                           \
+    }
+MEMBER_ID_WRAPPER(GetMethodID, jmethodID, 1)
+MEMBER_ID_WRAPPER(GetStaticMethodID, jmethodID, 1)
+MEMBER_ID_WRAPPER(GetFieldID, jfieldID, 0)
+MEMBER_ID_WRAPPER(GetStaticFieldID, jfieldID, 0)
+#undef MEMBER_ID_WRAPPER
 
 static void rec_class_only(JNIEnv *env, void *ra, const char *fn, jclass clazz, int ok,
                            int unknown_arg)
@@ -521,13 +499,10 @@ static jmethodID JNICALL w_FromReflectedMethod(JNIEnv *env, jobject method)
     jmethodID r = orig.FromReflectedMethod(env, method);
     if (nt_enter()) {
         call c;
-        const char *name = NULL, *sig = NULL;
         begin(&c, env, ra, "FromReflectedMethod");
         c.e.class_name = method_declaring(&c, r);
-        method_name(&c, r, &name, &sig);
         c.e.result = r != NULL;
-        arg_str(&c, name);
-        arg_str(&c, sig);
+        arg_method(&c, r);
         finish(&c);
     }
     return r;
@@ -587,14 +562,11 @@ static jobject JNICALL w_ToReflectedMethod(JNIEnv *env, jclass clazz, jmethodID 
     jobject r = orig.ToReflectedMethod(env, clazz, m, is_static);
     if (nt_enter()) {
         call c;
-        const char *name = NULL, *sig = NULL;
         begin(&c, env, ra, "ToReflectedMethod");
         c.e.class_name = class_name(&c, clazz);
         c.e.declaring_class = method_declaring(&c, m);
-        method_name(&c, m, &name, &sig);
         c.e.result = r != NULL && c.e.class_name; /* HotSpot ignores a NULL clazz here */
-        arg_str(&c, name);
-        arg_str(&c, sig);
+        arg_method(&c, m);
         finish(&c);
     }
     return r;
