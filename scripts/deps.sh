@@ -10,6 +10,7 @@ pkgs=(
   python3 python3-jsonschema       # schema-validation tests
   clang libclang-rt-14-dev         # libFuzzer targets
   openjdk-17-jdk-headless          # agent tests and fixtures (javac, JVMTI headers)
+  clojure libcheshire-clojure libdata-json-clojure   # Lambda fixture (Clojure 1.11 AOT handler)
 )
 pkgs+=("$@")
 

@@ -36,6 +36,7 @@ int cmd_subtract(int argc, char **argv, const cli_cmd *self);
 int cmd_diff(int argc, char **argv, const cli_cmd *self);
 int cmd_stats(int argc, char **argv, const cli_cmd *self);
 int cmd_validate(int argc, char **argv, const cli_cmd *self);
+int cmd_prune(int argc, char **argv, const cli_cmd *self);
 
 /* ---- usage errors and diagnostics ------------------------------------- */
 

@@ -10,6 +10,7 @@
 #define NITRACE_VERSION "0.1.0"
 #endif
 
+
 static const cli_cmd commands[] = {
     {"merge", cmd_merge, "union configs, config directories and trace files into one config",
      "usage: nitrace merge [-o DIR] [--format legacy|combined] [filter options] INPUT...\n"
@@ -81,6 +82,38 @@ static const cli_cmd commands[] = {
      "  -h, --help            show this help\n"
      "\n"
      "exit status: 0 all valid, 1 problems found, 2 usage, 3 an input cannot be read\n"},
+    {"prune", cmd_prune, "drop build-time noise (Clojure namespace loading) from a config",
+     "usage: nitrace prune [--clojure] [--build-time-init=all|clojure|PKG,...] [--explain]\n"
+     "                     [--rules FILE] [-o DIR] [--format legacy|combined] INPUT\n"
+     "\n"
+     "Remove from INPUT (a config directory or file, as for 'merge') the entries that\n"
+     "are only needed while classes initialised at build time run. When INPUT is a\n"
+     "directory holding .nitrace/provenance.json (written by the nitrace agent), each\n"
+     "recorded access is replayed to learn which entries, members and flags it gives:\n"
+     "what was only seen before the main phase or inside the <clinit> of a class\n"
+     "initialised at build time is dropped; everything seen at run time is kept, and\n"
+     "method-handle lookups always are. Without provenance, name rules are applied\n"
+     "and the result is reported as heuristic.\n"
+     "\n"
+     "options:\n"
+     "  --clojure             use the built-in Clojure rules (namespace loading,\n"
+     "                        runtime compiler, launcher JNI, canAccess rewrite)\n"
+     "  --build-time-init=SET classes initialised at build time: 'clojure' (default:\n"
+     "                        *__init classes, classes of packages holding one, and\n"
+     "                        clojure.*), 'all', or a comma-separated list of packages\n"
+     "                        or classes (may include 'clojure')\n"
+     "  --explain             print a table of every removed or rewritten entry and\n"
+     "                        of every kept entry a name rule alone would remove,\n"
+     "                        with the rule and the recorded contexts\n"
+     "  --rules FILE          add the rules of FILE (docs/prune-rules.md) before the\n"
+     "                        built-in ones (repeatable)\n"
+     "  -o, --output DIR      write the pruned config to DIR\n"
+     "  --format FORMAT       with -o: 'legacy' (default) or 'combined'\n"
+     "  -h, --help            show this help\n"
+     "Without -o, reachability-metadata.json is printed to standard output and the\n"
+     "--explain table goes to standard error.\n"
+     "\n"
+     "exit status: 0 ok, 2 usage, 3 unreadable or invalid input, 4 cannot write output\n"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
