@@ -981,7 +981,7 @@ static nt_status prune_type(pctx *p, nt_typeset *s, size_t idx, int with_prov, i
         for (size_t m = t->n_methods; m-- > 0 && st == NT_OK;) {
             char *mt = method_text(&t->methods[m]);
             char *k = mt ? atom_key(sn, tk, 'M', mt) : NULL;
-            atom *a;
+            atom *a = NULL;
             if (k && atom_drops(p, k, &a)) {
                 char *et = entry_text(tk, 'M', mt);
                 st = et ? add_line_atom(p, NT_PRUNE_REMOVED, sn, et, "build-time-only", a, 0)
@@ -1011,7 +1011,7 @@ static nt_status prune_type(pctx *p, nt_typeset *s, size_t idx, int with_prov, i
         }
         for (size_t f = t->n_fields; f-- > 0 && st == NT_OK;) {
             char *k = atom_key(sn, tk, 'F', t->fields[f].name);
-            atom *a;
+            atom *a = NULL;
             if (k && atom_drops(p, k, &a)) {
                 char *et = entry_text(tk, 'F', t->fields[f].name);
                 st = et ? add_line_atom(p, NT_PRUNE_REMOVED, sn, et, "build-time-only", a, 0)
@@ -1029,7 +1029,7 @@ static nt_status prune_type(pctx *p, nt_typeset *s, size_t idx, int with_prov, i
                 continue;
             const char *fname = nt_type_flag_name(1u << b);
             char *k = atom_key(sn, tk, 'X', fname);
-            atom *a;
+            atom *a = NULL;
             if (k && atom_drops(p, k, &a)) {
                 char *et = entry_text(tk, 'X', fname);
                 st = et ? add_line_atom(p, NT_PRUNE_REMOVED, sn, et, "build-time-only", a, 0)
@@ -1083,7 +1083,7 @@ static nt_status prune_resources(pctx *p, int with_prov)
                     drop = 1;
                 }
             } else {
-                atom *a;
+                atom *a = NULL;
                 const nt_prune_rule *u = user_rule(p, NT_PRUNE_RESOURCE, nm);
                 int drops = atom_drops(p, k, &a);
                 if (u && u->action == NT_PRUNE_DROP) {
@@ -1122,7 +1122,7 @@ static nt_status prune_other(pctx *p)
         sb_add(&kb, "|");
         sb_add(&kb, b->name);
         char *k = sb_take(&kb);
-        atom *a;
+        atom *a = NULL;
         if (!k) {
             st = NT_ERR_NOMEM;
         } else if (atom_drops(p, k, &a)) {
