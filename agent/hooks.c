@@ -335,6 +335,8 @@ static jfieldID f_method_clazz, f_method_slot, f_method_name, f_method_params;
 static jfieldID f_ctor_clazz, f_ctor_slot, f_ctor_params;
 static jfieldID f_field_clazz, f_field_slot, f_field_name;
 static jclass c_classloader;           /* java.lang.ClassLoader (global) */
+static jmethodID m_class_get_method;   /* Class.getMethod(String, Class[]) */
+static jmethodID m_class_get_field;    /* Class.getField(String) */
 
 static jmethodID method_id(JNIEnv *env, const char *cls, const char *name, const char *sig)
 {
@@ -398,6 +400,10 @@ int nt_hooks_init(JNIEnv *env)
     c_classloader = global_class(env, "java/lang/ClassLoader");
     c_class = global_class(env, "java/lang/Class");
     m_enclosing0 = method_id(env, "java/lang/Class", "getEnclosingMethod0", "()[Ljava/lang/Object;");
+    m_class_get_method = method_id(env, "java/lang/Class", "getMethod",
+                                   "(Ljava/lang/String;[Ljava/lang/Class;)Ljava/lang/reflect/Method;");
+    m_class_get_field =
+        method_id(env, "java/lang/Class", "getField", "(Ljava/lang/String;)Ljava/lang/reflect/Field;");
     jclass cm = (*env)->FindClass(env, "java/lang/reflect/Method");
     jclass cc = (*env)->FindClass(env, "java/lang/reflect/Constructor");
     jclass cf = (*env)->FindClass(env, "java/lang/reflect/Field");
@@ -428,7 +434,7 @@ int nt_hooks_init(JNIEnv *env)
     if (!m_class_new_instance || !c_serializable || !c_classloader || !c_class ||
         !f_method_clazz || !f_method_slot || !f_method_name || !f_method_params ||
         !f_ctor_clazz || !f_ctor_slot || !f_ctor_params || !f_field_clazz || !f_field_slot ||
-        !f_field_name) {
+        !f_field_name || !m_class_get_method || !m_class_get_field) {
         nt_log("cannot resolve the JDK methods the hooks need");
         return -1;
     }
@@ -716,9 +722,36 @@ void JNICALL nth_loadClass(JNIEnv *env, jclass h UNUSED, jobject loader UNUSED, 
 
 /* ---- Class queries -------------------------------------------------------------- */
 
-/* has_params: 0 name only, 1 name + Class[], 2 Class[] only */
+/* The class declaring the public member that getMethod (search = 1) or
+ * getField (search = 0) finds from self, which may be a superclass or
+ * superinterface of self (GraalVM's trace "declaring_class"); NULL when there
+ * is none. Hooks run at the entry of the lookup, so the first sighting does
+ * the lookup itself: the same public method through JNI, inside the agent's
+ * re-entrance guard (its own hook records nothing), which neither initializes
+ * classes nor loads any the program's call would not. Its exception
+ * (NoSuchMethodException, NoSuchFieldException, NPE) is discarded: the
+ * program's own call throws it. The result is read as the file reads every
+ * reflection object (the clazz field: Member.getDeclaringClass()). */
+static jobject found_declaring(JNIEnv *env, int search, jobject self, jobject name,
+                               jobject params)
+{
+    jobject m = search ? (*env)->CallObjectMethod(env, self, m_class_get_method, name, params)
+                       : (*env)->CallObjectMethod(env, self, m_class_get_field, name);
+    if ((*env)->ExceptionCheck(env)) {
+        (*env)->ExceptionClear(env);
+        return NULL;
+    }
+    if (!m)
+        return NULL;
+    jobject decl = (*env)->GetObjectField(env, m, search ? f_method_clazz : f_field_clazz);
+    (*env)->DeleteLocalRef(env, m);
+    return decl;
+}
+
+/* has_params: 0 name only, 1 name + Class[], 2 Class[] only. inherited: the
+ * member may be found in a supertype (getMethod, getField). */
 static void get_member(JNIEnv *env, const char *function, jobject self, jobject name,
-                       int has_params, jobject params, who w)
+                       int has_params, jobject params, int inherited, who w)
 {
     if (!self || !nt_enter())
         return;
@@ -739,6 +772,12 @@ static void get_member(JNIEnv *env, const char *function, jobject self, jobject 
         nt_event e;
         reflect_event(&e, function);
         e.class_name = class_name(&a, self);
+        jobject decl = inherited ? found_declaring(env, has_params, self, name, params) : NULL;
+        if (decl) {
+            if (!(*env)->IsSameObject(env, decl, self))
+                e.declaring_class = class_name(&a, decl);
+            (*env)->DeleteLocalRef(env, decl);
+        }
         const char *pn[MAXP];
         size_t np = has_params ? class_array_names(&a, env, params, pn, MAXP) : 0;
         nt_arg args[2];
@@ -755,17 +794,17 @@ static void get_member(JNIEnv *env, const char *function, jobject self, jobject 
 }
 
 HOOK_PAIR(getMethod, (jobject self, jobject name, jobject params),
-          get_member(env, "getMethod", self, name, 1, params, w))
+          get_member(env, "getMethod", self, name, 1, params, 1, w))
 HOOK_PAIR(getDeclaredMethod, (jobject self, jobject name, jobject params),
-          get_member(env, "getDeclaredMethod", self, name, 1, params, w))
+          get_member(env, "getDeclaredMethod", self, name, 1, params, 0, w))
 HOOK_PAIR(getConstructor, (jobject self, jobject params),
-          get_member(env, "getConstructor", self, NULL, 2, params, w))
+          get_member(env, "getConstructor", self, NULL, 2, params, 0, w))
 HOOK_PAIR(getDeclaredConstructor, (jobject self, jobject params),
-          get_member(env, "getDeclaredConstructor", self, NULL, 2, params, w))
+          get_member(env, "getDeclaredConstructor", self, NULL, 2, params, 0, w))
 HOOK_PAIR(getField, (jobject self, jobject name),
-          get_member(env, "getField", self, name, 0, NULL, w))
+          get_member(env, "getField", self, name, 0, NULL, 1, w))
 HOOK_PAIR(getDeclaredField, (jobject self, jobject name),
-          get_member(env, "getDeclaredField", self, name, 0, NULL, w))
+          get_member(env, "getDeclaredField", self, name, 0, NULL, 0, w))
 
 /* bulk queries and Class.newInstance: the receiver is all there is */
 static void bulk(JNIEnv *env, const char *function, jobject self, who w)
