@@ -805,11 +805,15 @@ static nt_status collect_ns_packages(json_t *v, nt_strv *out)
     return NT_OK;
 }
 
+/* Method and constructor handles looked up during build-time initialisation
+ * and invoked at run time still need their target registered (DESIGN.md §4:
+ * Reflector's canAccess). Field handles and VarHandles made at build time
+ * (e.g. AtomicBoolean.value in its <clinit>) are not: they follow the
+ * build-time rule like any other access. */
 static int is_mh_lookup(const char *fn)
 {
     return fn && (strcmp(fn, "findMethodHandle") == 0 ||
-                  strcmp(fn, "findConstructorHandle") == 0 ||
-                  strcmp(fn, "findFieldHandle") == 0);
+                  strcmp(fn, "findConstructorHandle") == 0);
 }
 
 static const char *jstr(json_t *o, const char *k)
