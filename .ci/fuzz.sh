@@ -10,6 +10,8 @@
 #   NITRACE_FUZZ_TARGETS   space-separated subset of targets (default: all)
 #   NITRACE_FUZZ_JOBS      parallel build jobs (default 2)
 #   NITRACE_FUZZ_CC        the clang to use (default clang)
+#   NITRACE_FUZZ_SEED      libFuzzer -seed (CI fixes it so that a run explores the same inputs every
+#                          time; unset: a random seed, as for the long runs by hand)
 #   NITRACE_FUZZ_EXTRA_FLAGS  extra compile flags for the fuzz build (local triage,
 #                          e.g. -fno-sanitize=pointer-overflow; CI leaves it empty)
 #
@@ -96,7 +98,9 @@ for t in $targets; do
   [ -d "$seeds" ] && seed_dirs=("$seeds")
   echo "fuzz: running fuzz_$t for ${secs}s (log: $log)" >&2
   start=$(date +%s)
-  "$bin" "$work" "${seed_dirs[@]}" "${dict[@]}" \
+  seed_opt=()
+  [ -n "${NITRACE_FUZZ_SEED:-}" ] && seed_opt=("-seed=$NITRACE_FUZZ_SEED")
+  "$bin" "$work" "${seed_dirs[@]}" "${dict[@]}" "${seed_opt[@]}" \
     -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
     -artifact_prefix="$art/" -print_final_stats=1 >"$log" 2>&1
   rc=$?

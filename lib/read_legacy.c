@@ -150,14 +150,25 @@ static void read_bundle(nt_rd *r, json_t *o, void *ctx)
     nt_rd_strings(r, o, "locales", 0, 0, 1, &locales, NULL);
     nt_rd_strings(r, o, "classNames", 0, 0, 1, &classes, NULL);
     if (r->errors == before && !r->nomem) {
-        /* GraalVM accepts "module:baseName" for a bundle in a module (base
-         * names never contain ':'). */
+        /* GraalVM accepts "module:baseName" for a bundle in a module; module
+         * names and base names never contain ':' (the combined reader rejects
+         * it too), so anything but one ':' between two non-empty parts is an
+         * error. */
         const char *colon = strchr(name, ':');
-        size_t ml = colon && colon > name ? (size_t)(colon - name) : 0;
+        size_t ml = colon ? (size_t)(colon - name) : 0;
+        if (colon && (ml == 0 || !colon[1] || strchr(colon + 1, ':'))) {
+            nt_rd_push_key(r, "name");
+            nt_rd_err(r, 0, "write \"baseName\" or \"module:baseName\"",
+                      "bad bundle name \"%s\": only one ':' may separate a module from the base name",
+                      name);
+            nt_rd_pop(r);
+        }
         char *module = ml ? strndup(name, ml) : NULL;
-        nt_bundle *b = nt_config_add_bundle(r->c, ml ? name + ml + 1 : name, module, &cond);
+        nt_bundle *b = r->errors == before
+                           ? nt_config_add_bundle(r->c, ml ? name + ml + 1 : name, module, &cond)
+                           : NULL;
         free(module);
-        if (!b)
+        if (!b && r->errors == before)
             nt_rd_oom(r);
         for (size_t k = 0; b && k < locales.n; k++)
             if (nt_strv_add_unique(&b->locales, locales.v[k]) != NT_OK)

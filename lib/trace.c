@@ -625,6 +625,11 @@ static nt_status bundle(ctx *x)
         return st;
     if (!known(base))
         return NT_OK;
+    if (strchr(base, ':')) { /* no Java bundle name; legacy files could not express it */
+        nt_diag_warn(x->d, x->st->label, x->st->line, x->st->col,
+                     "bundle base name \"%s\" contains ':'; the event is skipped", base);
+        return NT_OK;
+    }
     nt_bundle *b = nt_config_add_bundle(x->c, base, NULL, NULL);
     if (!b)
         return nomem(x);
