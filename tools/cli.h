@@ -143,6 +143,12 @@ void cli_args_free(cli_args *a);
 nt_config *cli_load(char *const *paths, size_t n, const cli_input_opts *o, size_t *n_files,
                     int *rc);
 
+/* Print root to stdout as 2-space-indented JSON in insertion order plus a
+ * newline. root NULL (a failed allocation while building it) or a failed
+ * dump: "out of memory" is said and -1 returned; else 0. */
+struct json_t;
+int cli_print_json(const struct json_t *root);
+
 /* "legacy" / "combined" -> fmt. Returns 0, or -1 for anything else. */
 int cli_parse_format(const char *s, nt_format *fmt);
 

@@ -1,6 +1,8 @@
 /* nitrace CLI: helpers shared by the subcommands (see cli.h). */
 #include "cli.h"
 
+#include <jansson.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -348,4 +350,16 @@ nt_config *cli_load(char *const *paths, size_t n, const cli_input_opts *o, size_
         return NULL;
     }
     return c;
+}
+
+int cli_print_json(const struct json_t *root)
+{
+    char *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+    if (!text) {
+        cli_say(NULL, "out of memory");
+        return -1;
+    }
+    printf("%s\n", text);
+    free(text);
+    return 0;
 }

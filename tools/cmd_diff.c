@@ -43,19 +43,13 @@ static int print_json(const nt_diff *df)
     json_t *removed = group_lines(df, '-');
     json_t *root = added && removed ? json_pack("{s:o, s:o}", "added", added, "removed", removed)
                                     : NULL;
-    char *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
     if (!root) {
         json_decref(added);
         json_decref(removed);
     }
+    int rc = cli_print_json(root);
     json_decref(root);
-    if (!text) {
-        cli_say(NULL, "out of memory");
-        return -1;
-    }
-    printf("%s\n", text);
-    free(text);
-    return 0;
+    return rc;
 }
 
 int cmd_diff(int argc, char **argv, const cli_cmd *self)

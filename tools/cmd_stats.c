@@ -66,20 +66,13 @@ static int print_json(const nt_stats *s)
     for (size_t i = 0; !bad && i < s->n_packages; i++)
         bad = json_array_append_new(pkgs, json_pack("{s:s, s:I}", "package", s->packages[i].package,
                                                      "count", (json_int_t)s->packages[i].count)) != 0;
-    char *text = NULL;
-    if (!bad && json_object_set(root, "categories", cats) == 0 &&
-        json_object_set(root, "packages", pkgs) == 0)
-        text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    int ok = !bad && json_object_set(root, "categories", cats) == 0 &&
+             json_object_set(root, "packages", pkgs) == 0;
+    int rc = cli_print_json(ok ? root : NULL);
     json_decref(cats);
     json_decref(pkgs);
     json_decref(root);
-    if (!text) {
-        cli_say(NULL, "out of memory");
-        return -1;
-    }
-    printf("%s\n", text);
-    free(text);
-    return 0;
+    return rc;
 }
 
 int cmd_stats(int argc, char **argv, const cli_cmd *self)
