@@ -91,6 +91,8 @@ for t in $targets; do
   work="$build/corpus/$t"
   art="$build/artifacts/$t"
   log="$build/fuzz_$t.log"
+  # With a fixed seed, start from the seed corpus alone so that the run is repeatable.
+  [ -n "${NITRACE_FUZZ_SEED:-}" ] && rm -rf "$work"
   mkdir -p "$work" "$art"
   dict=()
   [ -f "$root/tests/fuzz/$t.dict" ] && dict=("-dict=$root/tests/fuzz/$t.dict")

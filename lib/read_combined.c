@@ -145,6 +145,7 @@ static void read_bundle_entry(nt_rd *r, json_t *o, void *ctx)
     nt_rd_check_keys(r, o, BUNDLE_KEYS, "bundle entry", "allowed: condition, name, locales, reason");
     const char *name;
     nt_rd_string(r, o, "name", 1, "the bundle base name", &name);
+    reject_colon(r, "name", name, "a bundle base name");
     nt_cond cond;
     nt_rd_condition(r, o, &cond);
     nt_strv locales = {0}, reasons = {0};
