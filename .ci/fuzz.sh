@@ -5,7 +5,7 @@
 #   .ci/fuzz.sh [SECONDS]        (default 20; CI uses ~20, by hand use 300)
 #
 # Environment:
-#   NITRACE_FUZZ_BUILD     build directory      (default /tmp/nitrace-build-fuzz)
+#   NITRACE_FUZZ_BUILD     build directory      (default <repo>/build-fuzz)
 #   NITRACE_FUZZ_OPTIONAL  =1: exit 0 when clang or libFuzzer is missing
 #   NITRACE_FUZZ_TARGETS   space-separated subset of targets (default: all)
 #   NITRACE_FUZZ_JOBS      parallel build jobs (default 2)
@@ -28,7 +28,7 @@ case $secs in
 esac
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=${NITRACE_FUZZ_BUILD:-/tmp/nitrace-build-fuzz}
+build=${NITRACE_FUZZ_BUILD:-$root/build-fuzz}
 jobs=${NITRACE_FUZZ_JOBS:-2}
 
 skip() {
