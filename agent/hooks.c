@@ -24,11 +24,74 @@
 
 static volatile jlong next_tag = 1;
 
-/* A stable number for an object (class, MethodType, Locale): its JVMTI tag. */
-static uint64_t obj_id(jobject o)
+/* Classes met on hot paths map to their tags through a lock-free direct-mapped
+ * cache indexed by identity hash: one record per slot, published once and
+ * never replaced or freed while the agent runs (a weak reference, so a class
+ * can still be unloaded), checked with IsSameObject. JVMTI GetTag takes the
+ * tag map's global lock; a cache hit takes no lock. A slot already taken by
+ * another object falls back to GetTag. */
+typedef struct id_rec {
+    jint hash;
+    jweak ref;
+    uint64_t id;
+} id_rec;
+
+#define ID_CACHE 4096
+static id_rec *id_cache[ID_CACHE];
+
+static uint64_t obj_tag(jobject o);
+
+/* Per thread and role (receiver or declaring class, caller, array element,
+ * other), the record of the last object met: a hot loop repeating an access
+ * pays one IsSameObject per identity. Records are never freed, so a thread
+ * may keep pointers to them without references of its own. */
+enum { ROLE_SELF, ROLE_CALLER, ROLE_ELEM, ROLE_OTHER, ROLES };
+static _Thread_local id_rec *memo[ROLES] __attribute__((tls_model("initial-exec")));
+
+/* A stable number for an object (class, MethodType, Locale). */
+static uint64_t obj_id(JNIEnv *env, jobject o, int role)
 {
     if (!o)
         return 0;
+    id_rec *m = memo[role];
+    if (m && (*env)->IsSameObject(env, m->ref, o))
+        return m->id;
+    jint h = 0;
+    if ((*JV)->GetObjectHashCode(JV, o, &h) != JVMTI_ERROR_NONE)
+        return obj_tag(o);
+    id_rec **slot = &id_cache[(uint32_t)h & (ID_CACHE - 1)];
+    id_rec *r = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+    if (r) {
+        if (r->hash == h && (*env)->IsSameObject(env, r->ref, o)) {
+            memo[role] = r;
+            return r->id;
+        }
+        return obj_tag(o);
+    }
+    uint64_t id = obj_tag(o);
+    if (!id)
+        return 0;
+    id_rec *n = malloc(sizeof *n);
+    if (!n)
+        return id;
+    n->hash = h;
+    n->id = id;
+    n->ref = (*env)->NewWeakGlobalRef(env, o);
+    id_rec *expect = NULL;
+    if (n->ref && __atomic_compare_exchange_n(slot, &expect, n, 0, __ATOMIC_RELEASE,
+                                              __ATOMIC_RELAXED)) {
+        memo[role] = n;
+    } else {
+        if (n->ref)
+            (*env)->DeleteWeakGlobalRef(env, n->ref);
+        free(n);
+    }
+    return id;
+}
+
+/* The object's JVMTI tag (set on first use). */
+static uint64_t obj_tag(jobject o)
+{
     jlong tag = 0;
     if ((*JV)->GetTag(JV, o, &tag) != JVMTI_ERROR_NONE)
         return 0;
@@ -90,9 +153,14 @@ static void k_str(key *k, JNIEnv *env, jobject s)
     }
 }
 
-static void k_obj(key *k, jobject o)
+static void k_obj(key *k, JNIEnv *env, jobject o)
 {
-    k_u64(k, obj_id(o));
+    k_u64(k, obj_id(env, o, ROLE_SELF));
+}
+
+static void k_obj_role(key *k, JNIEnv *env, jobject o, int role)
+{
+    k_u64(k, obj_id(env, o, role));
 }
 
 static void k_class_array(key *k, JNIEnv *env, jobject arr)
@@ -105,7 +173,7 @@ static void k_class_array(key *k, JNIEnv *env, jobject arr)
     k_u64(k, (uint64_t)n);
     for (jsize i = 0; i < n; i++) {
         jobject c = (*env)->GetObjectArrayElement(env, arr, i);
-        k_obj(k, c);
+        k_obj_role(k, env, c, ROLE_ELEM);
         if (c)
             (*env)->DeleteLocalRef(env, c);
     }
@@ -125,13 +193,40 @@ static void k_frame(key *k, int depth)
 
 /* ---- the seen-set: 64 stripes of open-addressing sets of 128-bit keys ------ */
 
+/* Lookups take no lock: a stripe's table is published with a release store,
+ * and a table replaced by a bigger one stays allocated (and readable, merely
+ * incomplete: a miss in it is checked again under the stripe's lock) until
+ * the agent unloads. Inserts happen under the lock; a slot is written b first,
+ * then a with release order, so a reader that sees a slot's `a` sees its `b`.
+ * Slots are never emptied.
+ *
+ * The low bit of a stored `b` is the RECHECK flag; keys compare without it.
+ * A key whose access has been seen only in contexts that may be build-time
+ * (before the main phase, under a <clinit>, inside Clojure namespace loading)
+ * keeps RECHECK: each later sighting reads the stack again, so that the first
+ * run-time sighting is recorded too (prune keeps an entry with one run-time
+ * context, DESIGN.md §4) and clears the flag. A run-time access repeated in a
+ * hot loop costs one lock-free probe. */
+
 #define NSTRIPES 64
+#define RECHECK 1ull
+
+typedef struct table {
+    size_t cap; /* power of two */
+    key slots[];
+} table;
+
+typedef struct retired {
+    struct retired *next;
+    table *t;
+} retired;
 
 typedef struct stripe {
     pthread_mutex_t mu;
-    key *slots;
-    size_t cap, count;
-} stripe;
+    table *t;          /* current table: atomic loads and stores */
+    size_t count;      /* under mu */
+    retired *old;      /* replaced tables, under mu */
+} __attribute__((aligned(64))) stripe;
 
 static stripe stripes[NSTRIPES];
 static pthread_once_t stripes_once = PTHREAD_ONCE_INIT;
@@ -142,59 +237,183 @@ static void stripes_init(void)
         pthread_mutex_init(&stripes[i].mu, NULL);
 }
 
-/* 1 if k was seen before; else inserts it and returns 0 (-1 on NOMEM). */
-static int seen(key k)
+/* The form a key is stored and looked up in. */
+static key k_norm(key k)
 {
-    if (k.a == 0 && k.b == 0)
-        k.a = 1;
-    stripe *s = &stripes[(k.a >> 58) & (NSTRIPES - 1)];
+    if (k.a == 0)
+        k.a = 1; /* a == 0 marks an empty slot */
+    k.b &= ~RECHECK;
+    return k;
+}
+
+static stripe *stripe_of(key k)
+{
+    return &stripes[(k.a >> 58) & (NSTRIPES - 1)];
+}
+
+/* The slot holding k (normalized) in t, or NULL. Lock-free. */
+static key *t_find(table *t, key k)
+{
+    if (!t)
+        return NULL;
+    size_t mask = t->cap - 1;
+    for (size_t j = (size_t)(k.b >> 1) & mask;; j = (j + 1) & mask) {
+        uint64_t a = __atomic_load_n(&t->slots[j].a, __ATOMIC_ACQUIRE);
+        if (a == 0)
+            return NULL;
+        if (a == k.a && (__atomic_load_n(&t->slots[j].b, __ATOMIC_RELAXED) & ~RECHECK) == k.b)
+            return &t->slots[j];
+    }
+}
+
+/* Store k (normalized) with flag into a free slot of t (the caller made room). */
+static void t_put(table *t, key k, uint64_t flag)
+{
+    size_t mask = t->cap - 1;
+    size_t j = (size_t)(k.b >> 1) & mask;
+    while (t->slots[j].a)
+        j = (j + 1) & mask;
+    __atomic_store_n(&t->slots[j].b, k.b | flag, __ATOMIC_RELAXED);
+    __atomic_store_n(&t->slots[j].a, k.a, __ATOMIC_RELEASE);
+}
+
+enum { K_ABSENT = 0, K_KNOWN = 1, K_RECHECK = 2 };
+
+/* Lock-free lookup of k (normalized). */
+static int seen_get(key k)
+{
+    key *s = t_find(__atomic_load_n(&stripe_of(k)->t, __ATOMIC_ACQUIRE), k);
+    if (!s)
+        return K_ABSENT;
+    return (__atomic_load_n(&s->b, __ATOMIC_RELAXED) & RECHECK) ? K_RECHECK : K_KNOWN;
+}
+
+/* Insert k (normalized) with flag unless present. 0 inserted, 1 present, -1 NOMEM. */
+static int seen_add(key k, uint64_t flag)
+{
+    stripe *s = stripe_of(k);
     pthread_mutex_lock(&s->mu);
-    if (s->count * 2 >= s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 256;
-        key *ns = calloc(cap, sizeof *ns);
-        if (!ns) {
+    table *t = s->t;
+    if (t_find(t, k)) {
+        pthread_mutex_unlock(&s->mu);
+        return 1;
+    }
+    if (!t || (s->count + 1) * 2 > t->cap) {
+        size_t cap = t ? t->cap * 2 : 256;
+        table *n = calloc(1, sizeof *n + cap * sizeof(key));
+        retired *r = t ? malloc(sizeof *r) : NULL;
+        if (!n || (t && !r)) {
+            free(n);
+            free(r);
             pthread_mutex_unlock(&s->mu);
             return -1;
         }
-        for (size_t i = 0; i < s->cap; i++) {
-            key o = s->slots[i];
-            if (o.a == 0 && o.b == 0)
-                continue;
-            size_t j = (size_t)o.b & (cap - 1);
-            while (ns[j].a || ns[j].b)
-                j = (j + 1) & (cap - 1);
-            ns[j] = o;
+        n->cap = cap;
+        for (size_t i = 0; t && i < t->cap; i++)
+            if (t->slots[i].a) {
+                key o = {t->slots[i].a, t->slots[i].b & ~RECHECK};
+                t_put(n, o, t->slots[i].b & RECHECK);
+            }
+        __atomic_store_n(&s->t, n, __ATOMIC_RELEASE);
+        if (r) { /* readers may still be probing t */
+            r->t = t;
+            r->next = s->old;
+            s->old = r;
         }
-        free(s->slots);
-        s->slots = ns;
-        s->cap = cap;
     }
-    size_t j = (size_t)k.b & (s->cap - 1);
-    for (;;) {
-        key o = s->slots[j];
-        if (o.a == 0 && o.b == 0)
-            break;
-        if (o.a == k.a && o.b == k.b) {
-            pthread_mutex_unlock(&s->mu);
-            return 1;
-        }
-        j = (j + 1) & (s->cap - 1);
-    }
-    s->slots[j] = k;
+    t_put(s->t, k, flag);
     s->count++;
     pthread_mutex_unlock(&s->mu);
     return 0;
 }
 
-/* Ends the fast path: 1 = go on (first sighting), 0 = known. */
+/* Clear k's RECHECK flag (k normalized and present). */
+static void seen_clear_recheck(key k)
+{
+    stripe *s = stripe_of(k);
+    pthread_mutex_lock(&s->mu);
+    key *slot = t_find(s->t, k);
+    if (slot)
+        __atomic_store_n(&slot->b, k.b, __ATOMIC_RELAXED);
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* ---- sightings ---------------------------------------------------------------- */
+
+/* What the hook on this thread is recording: set by first_sighting, read by
+ * record() and done(). */
+typedef struct sighting {
+    key k;          /* the access key (normalized) */
+    int active;     /* first_sighting returned 1 and the hook has not finished */
+    int recorded;   /* record() ran for it */
+} sighting;
+
+static _Thread_local sighting cur __attribute__((tls_model("initial-exec")));
+
+static int ctx_may_be_build_time(const nt_rec_context *c)
+{
+    return !c->main_phase || c->clinit_class || c->clojure_loading;
+}
+
+/* Key of (access key, build-time context): one per distinct such context. */
+static key k_context(key k, const nt_rec_context *c)
+{
+    key x = k;
+    k_u64(&x, 0xC0C0C0C0ull ^ (uint64_t)c->main_phase ^ (uint64_t)c->clojure_loading << 1);
+    for (const char *p = c->clinit_class ? c->clinit_class : ""; *p; p++)
+        k_u64(&x, (uint8_t)*p);
+    return k_norm(x);
+}
+
+static void cache_nomem(void)
+{
+    nt_fail("out of memory in the access cache");
+}
+
+/* Ends the fast path: 1 = build the event and record() it, 0 = known. */
 static int first_sighting(key k)
 {
-    int r = seen(k);
-    if (r < 0) {
-        nt_fail("out of memory in the access cache");
+    cur.active = 0;
+    k = k_norm(k);
+    int st = seen_get(k);
+    if (st == K_KNOWN)
         return 0;
+    if (st == K_ABSENT) {
+        int r = seen_add(k, RECHECK); /* cleared by record() in a run-time context */
+        if (r < 0)
+            cache_nomem();
+        if (r != 0)
+            return 0;
+    } else {
+        /* seen in possibly build-time contexts only: is this one new? */
+        nt_rec_context ctx;
+        char buf[2048];
+        if (nt_stack_context(JV, 0, &ctx, buf, sizeof buf) != 0)
+            return 0;
+        if (ctx_may_be_build_time(&ctx)) {
+            int r = seen_add(k_context(k, &ctx), 0);
+            if (r < 0)
+                cache_nomem();
+            if (r != 0)
+                return 0;
+        }
     }
-    return r == 0;
+    cur.k = k;
+    cur.active = 1;
+    cur.recorded = 0;
+    return 1;
+}
+
+/* After record() computed the context of the current sighting. */
+static void sighting_context(const nt_rec_context *ctx)
+{
+    if (!cur.active)
+        return;
+    cur.recorded = 1;
+    if (!ctx_may_be_build_time(ctx))
+        seen_clear_recheck(cur.k);
+    else if (seen_add(k_context(cur.k, ctx), 0) < 0)
+        cache_nomem();
 }
 
 /* ---- slow-path helpers ------------------------------------------------------ */
@@ -462,10 +681,10 @@ static who by_frame(int depth)
     return w;
 }
 
-static void k_who(key *k, who w)
+static void k_who(key *k, JNIEnv *env, who w)
 {
     if (w.cs)
-        k_u64(k, obj_id(w.cls) ^ 0x5a5a5a5a00000000ull);
+        k_u64(k, obj_id(env, w.cls, ROLE_CALLER) ^ 0x5a5a5a5a00000000ull);
     else
         k_frame(k, w.depth);
 }
@@ -491,6 +710,7 @@ static void record(nt_event *e, who w, arena *a)
     e->caller_class = ctx.caller_class;
     if (nt_recorder_add(nt_g.rec, e, &ctx) < 0)
         nt_fail("out of memory recording an access");
+    sighting_context(&ctx);
 }
 
 static void reflect_event(nt_event *e, const char *function)
@@ -535,11 +755,20 @@ static nt_arg arg_unknown(void)
     return x;
 }
 
-/* Leave the hook: no exception of ours may escape into the program. */
+/* Leave the hook: no exception of ours may escape into the program. Only a
+ * first sighting calls into Java (upcalls before the key, call_string, clear
+ * their own exceptions); the fast path's JNI calls raise none. */
 static void done(JNIEnv *env)
 {
-    if ((*env)->ExceptionCheck(env))
-        (*env)->ExceptionClear(env);
+    if (cur.active) {
+        /* A first sighting that recorded nothing (not an access after all):
+         * its context cannot change that. */
+        if (!cur.recorded)
+            seen_clear_recheck(cur.k);
+        cur.active = 0;
+        if ((*env)->ExceptionCheck(env))
+            (*env)->ExceptionClear(env);
+    }
     nt_leave();
 }
 
@@ -570,10 +799,10 @@ static void record_named(JNIEnv *env, const char *function, const char *cls_name
 }
 
 /* Key of a member given as a reflection object: the hook, (declaring class, slot). */
-static void k_member(key *k, const char *hook, jobject decl, jint slot)
+static void k_member(key *k, JNIEnv *env, const char *hook, jobject decl, jint slot)
 {
     k_init(k, hook);
-    k_obj(k, decl);
+    k_obj(k, env, decl);
     k_u64(k, (uint64_t)(uint32_t)slot);
 }
 
@@ -612,7 +841,7 @@ static void for_name(JNIEnv *env, const char *function, jobject name, who w)
     key k;
     k_init(&k, function);
     k_str(&k, env, name);
-    k_who(&k, w);
+    k_who(&k, env, w);
     if (first_sighting(k))
         record_named(env, function, "java.lang.Class", NULL, 1, name, w);
     done(env);
@@ -761,12 +990,12 @@ static void get_member(JNIEnv *env, const char *function, jobject self, jobject 
     }
     key k;
     k_init(&k, function);
-    k_obj(&k, self);
+    k_obj(&k, env, self);
     if (has_params != 2)
         k_str(&k, env, name);
     if (has_params)
         k_class_array(&k, env, params);
-    k_who(&k, w);
+    k_who(&k, env, w);
     if (first_sighting(k)) {
         arena a = {0};
         nt_event e;
@@ -813,8 +1042,8 @@ static void bulk(JNIEnv *env, const char *function, jobject self, who w)
         return;
     key k;
     k_init(&k, function);
-    k_obj(&k, self);
-    k_who(&k, w);
+    k_obj(&k, env, self);
+    k_who(&k, env, w);
     if (first_sighting(k))
         record_named(env, function, NULL, self, 0, NULL, w);
     done(env);
@@ -829,8 +1058,8 @@ static void enclosing(JNIEnv *env, const char *function, jobject self, int ctor,
         return;
     key k;
     k_init(&k, function);
-    k_obj(&k, self);
-    k_who(&k, w);
+    k_obj(&k, env, self);
+    k_who(&k, env, w);
     if (first_sighting(k) && m_enclosing0) {
         jobject info = (*env)->CallObjectMethod(env, self, m_enclosing0);
         if (!(*env)->ExceptionCheck(env) && info && (*env)->GetArrayLength(env, info) == 3) {
@@ -938,10 +1167,10 @@ static void method_access(JNIEnv *env, const char *hook, const char *function, j
     jint slot = (*env)->GetIntField(env, method, f_method_slot);
     int new_inst = obj && is_class_new_instance(env, decl, slot);
     key k;
-    k_member(&k, hook, decl, slot);
+    k_member(&k, env, hook, decl, slot);
     if (new_inst)
-        k_obj(&k, obj);
-    k_who(&k, w);
+        k_obj_role(&k, env, obj, ROLE_OTHER);
+    k_who(&k, env, w);
     if (first_sighting(k))
         member_event(env, function, decl, (*env)->GetObjectField(env, method, f_method_name),
                      (*env)->GetObjectField(env, method, f_method_params), w,
@@ -967,8 +1196,8 @@ static void ctor_access(JNIEnv *env, const char *function, jobject ctor, who w)
     jobject decl = (*env)->GetObjectField(env, ctor, f_ctor_clazz);
     jint slot = (*env)->GetIntField(env, ctor, f_ctor_slot);
     key k;
-    k_member(&k, function, decl, slot);
-    k_who(&k, w);
+    k_member(&k, env, function, decl, slot);
+    k_who(&k, env, w);
     if (first_sighting(k))
         member_event(env, function, decl, NULL, (*env)->GetObjectField(env, ctor, f_ctor_params),
                      w, NULL);
@@ -981,8 +1210,8 @@ HOOK_PAIR(ctorNewInstance, (jobject ctor, jobject args UNUSED),
 /* A Field: accessField (Field.get* / set*, track-reflection-metadata only) or
  * unreflectField (Lookup.unreflectGetter/Setter): the Field's declaring
  * class, args [name]. The key is the field's identity (declaring class tag,
- * slot) and the caller: a hot loop of Field.get costs two field reads, two tag
- * lookups and one set probe. */
+ * slot) and the caller: a hot loop of Field.get costs two field reads, two
+ * IsSameObject checks (obj_id's per-thread memo) and one lock-free set probe. */
 static void field_access(JNIEnv *env, const char *function, jobject field, who w)
 {
     if (!field || !nt_enter())
@@ -990,14 +1219,12 @@ static void field_access(JNIEnv *env, const char *function, jobject field, who w
     jobject decl = (*env)->GetObjectField(env, field, f_field_clazz);
     jint slot = (*env)->GetIntField(env, field, f_field_slot);
     key k;
-    k_member(&k, function, decl, slot);
-    k_who(&k, w);
+    k_member(&k, env, function, decl, slot);
+    k_who(&k, env, w);
     if (decl && first_sighting(k))
         record_named(env, function, NULL, decl, 1,
                      (*env)->GetObjectField(env, field, f_field_name), w);
-    if (decl)
-        (*env)->DeleteLocalRef(env, decl);
-    done(env);
+    done(env); /* decl: a local reference freed when the native returns */
 }
 
 HOOK_PAIR(fieldGet, (jobject field, jobject obj UNUSED), field_access(env, "accessField", field, w))
@@ -1018,9 +1245,9 @@ static void array_new(JNIEnv *env, jobject comp, int dims)
     who w = by_frame(2);
     key k;
     k_init(&k, "Array.newInstance");
-    k_obj(&k, comp);
+    k_obj(&k, env, comp);
     k_u64(&k, (uint64_t)dims);
-    k_who(&k, w);
+    k_who(&k, env, w);
     if (first_sighting(k)) {
         arena a = {0};
         const char *d = class_desc_dots(&a, comp);
@@ -1060,10 +1287,10 @@ static void class_and_name(JNIEnv *env, const char *function, jobject cls, jobje
     who w = by_frame(2);
     key k;
     k_init(&k, function);
-    k_obj(&k, cls);
+    k_obj(&k, env, cls);
     if (with_name)
         k_str(&k, env, name);
-    k_who(&k, w);
+    k_who(&k, env, w);
     if (first_sighting(k))
         record_named(env, function, NULL, cls, with_name, name, w);
     done(env);
@@ -1090,11 +1317,11 @@ static void resource(JNIEnv *env, const char *function, jobject loader, int modu
     who w = by_frame(2);
     key k;
     k_init(&k, function);
-    k_obj(&k, loader ? (*env)->GetObjectClass(env, loader) : NULL);
+    k_obj(&k, env, loader ? (*env)->GetObjectClass(env, loader) : NULL);
     if (module_arg)
         k_str(&k, env, module);
     k_str(&k, env, name);
-    k_who(&k, w);
+    k_who(&k, env, w);
     if (first_sighting(k)) {
         arena a = {0};
         nt_event e;
@@ -1157,7 +1384,7 @@ void JNICALL nth_getBundleImpl(JNIEnv *env, jclass h UNUSED, jobject caller_modu
     key k;
     k_init(&k, "getBundleImpl");
     k_str(&k, env, base);
-    k_obj(&k, locale);
+    k_obj_role(&k, env, locale, ROLE_OTHER);
     for (jint i = 0; i < count; i++)
         k_u64(&k, (uint64_t)(uintptr_t)fi[i].method);
     if (first_sighting(k)) {
@@ -1196,7 +1423,7 @@ static void proxy(JNIEnv *env, const char *function, jobject ifaces, int nargs, 
     key k;
     k_init(&k, function);
     k_class_array(&k, env, ifaces);
-    k_who(&k, w);
+    k_who(&k, env, w);
     if (first_sighting(k)) {
         arena a = {0};
         const char *in[MAXP];
@@ -1234,7 +1461,7 @@ void JNICALL nth_oscInit(JNIEnv *env, jclass h UNUSED, jobject cls)
         return;
     key k;
     k_init(&k, "ObjectStreamClass.<init>");
-    k_obj(&k, cls);
+    k_obj(&k, env, cls);
     if (first_sighting(k) && (*env)->IsAssignableFrom(env, cls, c_serializable)) {
         arena a = {0};
         serialization("ObjectStreamClass.<init>", class_name(&a, cls), 2, &a);
@@ -1244,11 +1471,15 @@ void JNICALL nth_oscInit(JNIEnv *env, jclass h UNUSED, jobject cls)
 }
 
 /* The String an upcall (mid, NULL when unresolved) on obj returns, or NULL
- * (exception left pending for done()). */
+ * (its exception discarded: not the program's). */
 static jobject call_string(JNIEnv *env, jobject obj, jmethodID mid)
 {
     jobject s = mid ? (*env)->CallObjectMethod(env, obj, mid) : NULL;
-    return (*env)->ExceptionCheck(env) ? NULL : s;
+    if ((*env)->ExceptionCheck(env)) {
+        (*env)->ExceptionClear(env);
+        return NULL;
+    }
+    return s;
 }
 
 void JNICALL nth_resolveClass(JNIEnv *env, jclass h UNUSED, jobject ois UNUSED, jobject desc)
@@ -1313,12 +1544,12 @@ static void lookup(JNIEnv *env, int kind, jobject refc, jobject name, jobject ty
     who w = by_frame(2);
     key k;
     k_init(&k, fn[kind]);
-    k_obj(&k, refc);
+    k_obj(&k, env, refc);
     if (kind != LK_CTOR)
         k_str(&k, env, name);
     if (kind == LK_METHOD || kind == LK_CTOR)
-        k_obj(&k, type);
-    k_who(&k, w);
+        k_obj_role(&k, env, type, ROLE_OTHER);
+    k_who(&k, env, w);
     if (first_sighting(k)) {
         arena a = {0};
         nt_event e;
