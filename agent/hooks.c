@@ -863,30 +863,44 @@ void JNICALL nth_findSystemClass(JNIEnv *env, jclass h UNUSED, jobject loader UN
 }
 
 
-/* Is the bytecode at (method, bci) `invokevirtual X.loadClass(String)Class`?
- * GraalVM's rule for telling explicit loadClass calls from class loading the
- * VM starts. */
-static int explicit_load_class(jmethodID m, jlocation bci)
+/* Explicit loadClass calls (GraalVM's rule for telling them from the class
+ * loading the VM starts): a call site is explicit when its bytecode is
+ * `invokevirtual X.loadClass(String)Class` and its method is not a class
+ * loader's. Finding that copies the method's bytecode and its class's
+ * constant pool out of the VM, so each method is scanned once: its explicit
+ * sites are kept in the seen-set ("loadClass site", method, bci), then
+ * ("loadClass scanned", method). The VM's own loads from a large <clinit> or
+ * Clojure __init method (hundreds of sites) cost one scan. */
+
+static key site_key(const char *what, jmethodID m, jlocation bci)
 {
-    if (bci < 0)
-        return 0;
+    key k;
+    k_init(&k, what);
+    k_u64(&k, (uint64_t)(uintptr_t)m);
+    k_u64(&k, (uint64_t)bci);
+    return k_norm(k);
+}
+
+/* Record every position of m holding invokevirtual *.loadClass(String)Class.
+ * (A position inside another instruction's operands may match too; the VM
+ * only ever reports instruction starts, so it is never looked up.) */
+static void scan_load_class_sites(jmethodID m)
+{
     jint blen = 0;
     unsigned char *code = NULL;
     if ((*JV)->GetBytecodes(JV, m, &blen, &code) != JVMTI_ERROR_NONE)
-        return 0;
-    int ok = 0;
-    unsigned idx = 0;
-    if (bci + 2 < blen && code[bci] == 0xb6)
-        idx = (unsigned)code[bci + 1] << 8 | code[bci + 2];
-    (*JV)->Deallocate(JV, code);
-    if (!idx)
-        return 0;
+        return;
+    int any = 0;
+    for (jint i = 0; i + 2 < blen && !any; i++)
+        any = code[i] == 0xb6;
     jclass cls = NULL;
     jint count = 0, bytes = 0;
     unsigned char *cp = NULL;
-    if ((*JV)->GetMethodDeclaringClass(JV, m, &cls) != JVMTI_ERROR_NONE ||
-        (*JV)->GetConstantPool(JV, cls, &count, &bytes, &cp) != JVMTI_ERROR_NONE)
-        return 0;
+    if (!any || (*JV)->GetMethodDeclaringClass(JV, m, &cls) != JVMTI_ERROR_NONE ||
+        (*JV)->GetConstantPool(JV, cls, &count, &bytes, &cp) != JVMTI_ERROR_NONE) {
+        (*JV)->Deallocate(JV, code);
+        return;
+    }
     /* offsets of entries 1..count-1 */
     size_t *off = calloc((size_t)count + 1, sizeof *off);
     size_t p = 0;
@@ -905,24 +919,47 @@ static int explicit_load_class(jmethodID m, jlocation bci)
         p += len;
     }
 #define U2(q) ((unsigned)cp[(q)] << 8 | cp[(q) + 1])
-    if (off && idx < (unsigned)count && cp[off[idx]] == 10) {
+    static const char nm[] = "loadClass", ds[] = "(Ljava/lang/String;)Ljava/lang/Class;";
+    for (jint i = 0; off && i + 2 < blen; i++) {
+        if (code[i] != 0xb6)
+            continue;
+        unsigned idx = (unsigned)code[i + 1] << 8 | code[i + 2];
+        if (!idx || idx >= (unsigned)count || cp[off[idx]] != 10)
+            continue;
         unsigned nat = U2(off[idx] + 3);
-        if (nat < (unsigned)count && cp[off[nat]] == 12) {
-            unsigned ni = U2(off[nat] + 1), di = U2(off[nat] + 3);
-            if (ni < (unsigned)count && di < (unsigned)count && cp[off[ni]] == 1 &&
-                cp[off[di]] == 1) {
-                static const char nm[] = "loadClass", ds[] = "(Ljava/lang/String;)Ljava/lang/Class;";
-                ok = U2(off[ni] + 1) == sizeof nm - 1 && memcmp(cp + off[ni] + 3, nm, sizeof nm - 1) == 0 &&
-                     U2(off[di] + 1) == sizeof ds - 1 && memcmp(cp + off[di] + 3, ds, sizeof ds - 1) == 0;
-            }
-        }
+        if (nat >= (unsigned)count || cp[off[nat]] != 12)
+            continue;
+        unsigned ni = U2(off[nat] + 1), di = U2(off[nat] + 3);
+        if (ni < (unsigned)count && di < (unsigned)count && cp[off[ni]] == 1 &&
+            cp[off[di]] == 1 && U2(off[ni] + 1) == sizeof nm - 1 &&
+            memcmp(cp + off[ni] + 3, nm, sizeof nm - 1) == 0 &&
+            U2(off[di] + 1) == sizeof ds - 1 && memcmp(cp + off[di] + 3, ds, sizeof ds - 1) == 0 &&
+            seen_add(site_key("loadClass site", m, i), 0) < 0)
+            cache_nomem();
     }
 #undef U2
     free(off);
     (*JV)->Deallocate(JV, cp);
-    return ok;
+    (*JV)->Deallocate(JV, code);
 }
 
+/* Is the loadClass call at (m, bci) explicit? */
+static int explicit_site(JNIEnv *env, jmethodID m, jlocation bci)
+{
+    if (bci < 0)
+        return 0;
+    key scanned = site_key("loadClass scanned", m, 0);
+    if (seen_get(scanned) == K_ABSENT) {
+        jclass decl = NULL;
+        int from_loader = (*JV)->GetMethodDeclaringClass(JV, m, &decl) == JVMTI_ERROR_NONE &&
+                          (*env)->IsAssignableFrom(env, decl, c_classloader);
+        if (!from_loader)
+            scan_load_class_sites(m);
+        if (seen_add(scanned, 0) < 0)
+            cache_nomem();
+    }
+    return seen_get(site_key("loadClass site", m, bci)) != K_ABSENT;
+}
 
 void JNICALL nth_loadClass(JNIEnv *env, jclass h UNUSED, jobject loader UNUSED, jobject name)
 {
@@ -939,13 +976,8 @@ void JNICALL nth_loadClass(JNIEnv *env, jclass h UNUSED, jobject loader UNUSED, 
     k_str(&k, env, name);
     k_u64(&k, (uint64_t)(uintptr_t)fi.method);
     k_u64(&k, (uint64_t)fi.location);
-    if (first_sighting(k)) {
-        jclass decl = NULL;
-        int from_loader = (*JV)->GetMethodDeclaringClass(JV, fi.method, &decl) == JVMTI_ERROR_NONE &&
-                          (*env)->IsAssignableFrom(env, decl, c_classloader);
-        if (!from_loader && explicit_load_class(fi.method, fi.location))
-            record_named(env, "loadClass", "java.lang.ClassLoader", NULL, 1, name, by_frame(2));
-    }
+    if (first_sighting(k) && explicit_site(env, fi.method, fi.location))
+        record_named(env, "loadClass", "java.lang.ClassLoader", NULL, 1, name, by_frame(2));
     done(env);
 }
 

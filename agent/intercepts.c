@@ -1,6 +1,7 @@
 /* The table of intercepted JDK methods and the class-file rewriting behind it
  * (ClassFileLoadHook + RetransformClasses). See intercepts.h. */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -207,6 +208,113 @@ static int is_target_class(const char *name)
     return 0;
 }
 
+/* ---- when to stop listening to class loads ---------------------------------- *
+ * While the ClassFileLoadHook event is enabled, the VM hands every class it
+ * loads to the hook — for a class from the CDS archive it first has to read
+ * the class file from the runtime image — which is most of the agent's cost
+ * at start-up. So the event is enabled only from VMInit (nothing is rewritten
+ * before) and disabled again once every target class (one with an enabled
+ * entry) has been loaded and rewritten. Target classes not loaded at VMInit
+ * (ObjectStreamClass, ResourceBundle, Proxy, ...) are loaded then, without
+ * being initialised (Class.forName(name, false, system loader) inside the
+ * agent's re-entrance guard): loading a JDK class runs none of its code, and
+ * it spares every later class load the hook. */
+
+static const char *target_names[NT_NICPT]; /* distinct target classes */
+static size_t n_targets;
+static unsigned char target_seen[NT_NICPT];
+static size_t n_seen;
+
+static void targets_init(void)
+{
+    size_t n;
+    const nt_icpt *t = nt_icpt_table(&n);
+    for (size_t i = 0; i < n; i++) {
+        if (!entry_enabled(&t[i]))
+            continue;
+        size_t j = 0;
+        while (j < n_targets && strcmp(target_names[j], t[i].cls) != 0)
+            j++;
+        if (j == n_targets)
+            target_names[n_targets++] = t[i].cls;
+    }
+}
+
+/* A target class is loaded (under rw_mu). Returns 1 when it was the last one. */
+static int target_loaded(const char *name)
+{
+    for (size_t j = 0; j < n_targets; j++)
+        if (strcmp(target_names[j], name) == 0 && !target_seen[j]) {
+            target_seen[j] = 1;
+            return ++n_seen == n_targets;
+        }
+    return 0;
+}
+
+/* Load (not initialise) the target classes not loaded yet; the
+ * ClassFileLoadHook rewrites each as it loads. A class that cannot be loaded
+ * is counted as done: there is nothing of it to intercept. */
+static void preload_targets(JNIEnv *env)
+{
+    jclass cc = (*env)->FindClass(env, "java/lang/Class");
+    jclass cl = (*env)->FindClass(env, "java/lang/ClassLoader");
+    jmethodID for_name = cc ? (*env)->GetStaticMethodID(env, cc, "forName",
+                                  "(Ljava/lang/String;ZLjava/lang/ClassLoader;)Ljava/lang/Class;")
+                            : NULL;
+    jmethodID sys = cl ? (*env)->GetStaticMethodID(env, cl, "getSystemClassLoader",
+                                                   "()Ljava/lang/ClassLoader;")
+                       : NULL;
+    jobject loader = sys ? (*env)->CallStaticObjectMethod(env, cl, sys) : NULL;
+    if ((*env)->ExceptionCheck(env) || !for_name || !loader) {
+        (*env)->ExceptionClear(env);
+        return;
+    }
+    int entered = nt_enter(); /* 0: already inside the agent (VMInit): hooks ignore us too */
+    for (size_t j = 0; j < n_targets; j++) {
+        pthread_mutex_lock(&rw_mu);
+        int seen = target_seen[j];
+        pthread_mutex_unlock(&rw_mu);
+        if (seen)
+            continue;
+        char dotted[256];
+        snprintf(dotted, sizeof dotted, "%s", target_names[j]);
+        for (char *p = dotted; *p; p++)
+            if (*p == '/')
+                *p = '.';
+        jstring name = (*env)->NewStringUTF(env, dotted);
+        jobject c = name ? (*env)->CallStaticObjectMethod(env, cc, for_name, name, JNI_FALSE, loader)
+                         : NULL;
+        if ((*env)->ExceptionCheck(env) || !c) {
+            (*env)->ExceptionClear(env);
+            pthread_mutex_lock(&rw_mu);
+            int last = target_loaded(target_names[j]);
+            pthread_mutex_unlock(&rw_mu);
+            (void)last; /* the caller disables the hook when all are done */
+        }
+        if (c)
+            (*env)->DeleteLocalRef(env, c);
+        if (name)
+            (*env)->DeleteLocalRef(env, name);
+    }
+    if (entered)
+        nt_leave();
+}
+
+static int hook_off; /* the ClassFileLoadHook was disabled for good */
+
+static void cflh_enable(jvmtiEnv *jvmti, int on)
+{
+    if (!on && __atomic_exchange_n(&hook_off, 1, __ATOMIC_ACQ_REL))
+        return;
+    if (!on)
+        nt_debug("all %zu intercepted classes are loaded: class loads are no longer hooked",
+                 n_targets);
+    if ((*jvmti)->SetEventNotificationMode(jvmti, on ? JVMTI_ENABLE : JVMTI_DISABLE,
+                                           JVMTI_EVENT_CLASS_FILE_LOAD_HOOK,
+                                           NULL) != JVMTI_ERROR_NONE && on)
+        nt_log("cannot enable the ClassFileLoadHook; JDK methods are not intercepted");
+}
+
 /* Rewrite one target class. Entries whose rewrite fails are logged once and
  * left out (the class is rewritten without them). Returns malloc'd bytes or
  * NULL (nothing to do / nothing possible). */
@@ -303,11 +411,17 @@ void JNICALL nt_intercepts_cflh(jvmtiEnv *jvmti, JNIEnv *env, jclass class_being
                                 jint *new_class_data_len, unsigned char **new_class_data)
 {
     (void)env;
-    (void)class_being_redefined;
     (void)loader;
     (void)protection_domain;
     if (!rewriting || !name || !is_target_class(name) || class_data_len <= 0)
         return;
+    if (!class_being_redefined) {
+        pthread_mutex_lock(&rw_mu);
+        int last = target_loaded(name);
+        pthread_mutex_unlock(&rw_mu);
+        if (last)
+            cflh_enable(jvmti, 0); /* this class is still rewritten below */
+    }
     size_t len = 0;
     uint8_t *out = rewrite(class_data, (size_t)class_data_len, &len);
     if (!out)
@@ -325,7 +439,11 @@ void JNICALL nt_intercepts_cflh(jvmtiEnv *jvmti, JNIEnv *env, jclass class_being
 
 int nt_intercepts_start(jvmtiEnv *jvmti, JNIEnv *env)
 {
+    pthread_mutex_lock(&rw_mu);
+    targets_init();
+    pthread_mutex_unlock(&rw_mu);
     rewriting = 1;
+    cflh_enable(jvmti, 1); /* before listing loaded classes: none slips through */
     jint count = 0;
     jclass *classes = NULL;
     if ((*jvmti)->GetLoadedClasses(jvmti, &count, &classes) != JVMTI_ERROR_NONE) {
@@ -345,9 +463,14 @@ int nt_intercepts_start(jvmtiEnv *jvmti, JNIEnv *env)
         if (l > 2 && sig[0] == 'L' && sig[l - 1] == ';') {
             sig[l - 1] = '\0';
             jboolean mod = JNI_FALSE;
-            if (is_target_class(sig + 1) &&
-                (*jvmti)->IsModifiableClass(jvmti, classes[i], &mod) == JVMTI_ERROR_NONE && mod)
-                targets[nt++] = classes[i];
+            if (is_target_class(sig + 1)) {
+                pthread_mutex_lock(&rw_mu);
+                target_loaded(sig + 1);
+                pthread_mutex_unlock(&rw_mu);
+                if ((*jvmti)->IsModifiableClass(jvmti, classes[i], &mod) == JVMTI_ERROR_NONE &&
+                    mod)
+                    targets[nt++] = classes[i];
+            }
         }
         (*jvmti)->Deallocate(jvmti, (unsigned char *)sig);
     }
@@ -373,5 +496,11 @@ int nt_intercepts_start(jvmtiEnv *jvmti, JNIEnv *env)
     }
     free(targets);
     (*jvmti)->Deallocate(jvmti, (unsigned char *)classes);
+    preload_targets(env);
+    pthread_mutex_lock(&rw_mu);
+    int all = n_seen == n_targets;
+    pthread_mutex_unlock(&rw_mu);
+    if (all)
+        cflh_enable(jvmti, 0); /* every target is loaded and was retransformed */
     return rc < 0 ? rc : applied_count;
 }
