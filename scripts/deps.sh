@@ -7,6 +7,8 @@ set -euo pipefail
 pkgs=(
   cmake make gcc pkg-config        # build
   libjansson-dev                   # JSON (core library)
+  libelf-dev                       # ELF symbols of native libraries (JNI provenance)
+  valgrind                         # memory checks of the CLI
   python3 python3-jsonschema       # schema-validation tests
   clang libclang-rt-14-dev         # libFuzzer targets
   openjdk-17-jdk-headless          # agent tests and fixtures (javac, JVMTI headers)

@@ -31,8 +31,19 @@ CLJ_JARS = ["clojure.jar", "spec.alpha.jar", "core.specs.alpha.jar"]
 class Workload:
     """A program started as `java [agent] ARGS...`; `expect` is a prefix its stdout must start with."""
 
-    def __init__(self, name, group, args, expect, count=None):
+    def __init__(self, name, group, args, expect, count=None, script=None):
         self.name, self.group, self.args, self.expect, self.count = name, group, args, expect, count
+        # script: a launcher script started instead of java; script[1](jdk, agent_opts) gives the
+        # environment that makes it run this JDK with these extra JVM options.
+        self.script = script
+
+
+LEIN_DEFAULT_JVM_OPTS = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1"  # /usr/bin/lein's own default
+
+
+def lein_env(jdk, agent_opts):
+    return {"JAVA_CMD": os.path.join(jdk, "bin", "java"),
+            "LEIN_JVM_OPTS": " ".join([LEIN_DEFAULT_JVM_OPTS] + agent_opts)}
 
 
 def workloads(opts):
@@ -51,6 +62,12 @@ def workloads(opts):
         Workload("clojure unhinted interop x300k", "reflection",
                  ["-cp", clj, "clojure.main", os.path.join(HERE, "clj", "interop.clj"), n(300_000)], "interop"),
     ]
+    if shutil.which("lein"):
+        ws.append(Workload("leiningen: lein version", "real program", [], "Leiningen",
+                           script=(["lein", "version"], lein_env)))
+    else:
+        print("bench: leiningen is not installed (apt-get install leiningen): 'lein version' skipped",
+              file=sys.stderr)
     if opts.lambda_requests > 0:
         ws.append(Workload("lambda fixture x%d requests" % opts.lambda_requests, "real program", None, None,
                            count=opts.lambda_requests))
@@ -70,13 +87,19 @@ def wait_child(proc):
 
 def run_java(opts, jdk, w, with_agent, logdir):
     outdir = tempfile.mkdtemp(prefix="nt-agentbench-")
-    cmd = [os.path.join(jdk, "bin", "java")] + (agent_args(opts, outdir) if with_agent else []) + w.args
+    extra = agent_args(opts, outdir) if with_agent else []
+    env = None
+    if w.script:
+        cmd = w.script[0]
+        env = dict(os.environ, **w.script[1](jdk, extra))
+    else:
+        cmd = [os.path.join(jdk, "bin", "java")] + extra + w.args
     out_path = os.path.join(logdir, "stdout")
     err_path = os.path.join(logdir, "stderr")
     try:
         with open(out_path, "wb") as out, open(err_path, "wb") as err:
             t0 = time.monotonic()
-            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env)
             rc, cpu, rss = wait_child(proc)
             wall = time.monotonic() - t0
         text = open(out_path, encoding="utf-8", errors="replace").read()
@@ -199,9 +222,8 @@ def main():
     ap.add_argument("--jdk", action="append", choices=sorted(JDKS), help="JDK feature version (repeatable)")
     ap.add_argument("--only", action="append", help="run workloads whose name contains this (repeatable)")
     ap.add_argument("--scale", type=float, default=1.0, help="multiply every loop count (smoke tests)")
-    ap.add_argument("--lambda-requests", type=int, default=100,
-                    help="requests per Lambda run (default 100: the fixture answers ~16/s, latency-bound; "
-                         "issue 5 asks for 1000, about 1 min per run); 0 skips the Lambda fixture")
+    ap.add_argument("--lambda-requests", type=int, default=1000,
+                    help="requests per Lambda run (default 1000, about 10 s per run); 0 skips the Lambda fixture")
     ap.add_argument("--clojure-jars", default="/usr/share/java")
     ap.add_argument("--json", help="write the results here")
     opts = ap.parse_args()
