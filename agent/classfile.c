@@ -287,7 +287,7 @@ static char *build_hook_desc(const char *class_name, int pass_receiver, const ch
                              const dparam *ps, size_t np, unsigned flags)
 {
     static const char OBJ[] = "Ljava/lang/Object;";
-    size_t cap = 3 + (pass_receiver ? strlen(class_name) + sizeof OBJ + 2 : 0) + sizeof OBJ;
+    size_t cap = 3 + (pass_receiver ? strlen(class_name) + 3 * sizeof OBJ + 2 : 0) + sizeof OBJ;
     for (size_t i = 0; i < np; i++)
         cap += ps[i].len > sizeof OBJ ? ps[i].len : sizeof OBJ;
     char *out = malloc(cap + 1);
@@ -295,7 +295,15 @@ static char *build_hook_desc(const char *class_name, int pass_receiver, const ch
         return NULL;
     size_t o = 0;
     out[o++] = '(';
-    if (pass_receiver) {
+    if (pass_receiver && (flags & CF_HOOK_MEMBER_PARTS)) {
+        static const char CLS[] = "Ljava/lang/Class;", STR[] = "Ljava/lang/String;";
+        const char *a = (flags & CF_HOOK_ERASE_REFS) ? OBJ : CLS;
+        const char *b = (flags & CF_HOOK_ERASE_REFS) ? OBJ : STR;
+        memcpy(out + o, a, strlen(a));
+        o += strlen(a);
+        memcpy(out + o, b, strlen(b));
+        o += strlen(b);
+    } else if (pass_receiver) {
         if (flags & CF_HOOK_ERASE_REFS) {
             memcpy(out + o, OBJ, sizeof OBJ - 1);
             o += sizeof OBJ - 1;
@@ -339,7 +347,9 @@ char *cf_hook_descriptor(const char *class_name, const char *method_name, const 
         return NULL;
     size_t nl = strlen(method_name);
     int pass_receiver = !is_static && !is_init_name(method_name, nl) && !is_clinit_name(method_name, nl);
-    if (pass_receiver && slots + 1 > CF_MAX_SLOTS)
+    if (pass_receiver && slots + ((flags & CF_HOOK_MEMBER_PARTS) ? 2 : 1) > CF_MAX_SLOTS)
+        return NULL;
+    if ((flags & CF_HOOK_MEMBER_PARTS) && !pass_receiver)
         return NULL;
     return build_hook_desc(class_name, pass_receiver, method_desc, ps, np, flags);
 }
@@ -1158,6 +1168,34 @@ cf_status cf_instrument(const cf_class *c, const char *hook_class, const cf_hook
             }
         }
     }
+    unsigned parts_ref[2] = {0, 0}; /* <this>.getDeclaringClass(), <this>.getName() */
+    for (size_t i = 0; i < c->nmethods; i++) {
+        if (spec_of[i] < 0 || !(specs[spec_of[i]].flags & CF_HOOK_MEMBER_PARTS))
+            continue;
+        const cf_hook_spec *sp = &specs[spec_of[i]];
+        if ((c->methods[i].access & ACC_STATIC) || strcmp(sp->method_name, "<init>") == 0 ||
+            strcmp(sp->method_name, "<clinit>") == 0) {
+            st = fail(err, err_size, CF_ERR_UNSUPPORTED,
+                      "method %s%s: CF_HOOK_MEMBER_PARTS needs an instance method",
+                      sp->method_name, sp->method_desc);
+            goto out;
+        }
+        if (!parts_ref[0]) {
+            static const char *const pn[2] = {"getDeclaringClass", "getName"};
+            static const char *const pd[2] = {"()Ljava/lang/Class;", "()Ljava/lang/String;"};
+            unsigned self = cpx_ref(&x, TAG_CLASS, cpx_utf8(&x, c->name), 0, 0);
+            for (int k = 0; k < 2; k++) {
+                unsigned nat = cpx_ref(&x, TAG_NAMEANDTYPE, cpx_utf8(&x, pn[k]),
+                                       cpx_utf8(&x, pd[k]), 1);
+                parts_ref[k] = self && nat ? cpx_ref(&x, TAG_METHODREF, self, nat, 1) : 0;
+            }
+            if (!parts_ref[0] || !parts_ref[1]) {
+                st = fail(err, err_size, x.buf.oom ? CF_ERR_NOMEM : CF_ERR_UNSUPPORTED,
+                          "cannot add constants (constant pool full or out of memory)");
+                goto out;
+            }
+        }
+    }
     for (size_t i = 0; i < c->nmethods; i++) {
         if (spec_of[i] < 0)
             continue;
@@ -1210,7 +1248,14 @@ cf_status cf_instrument(const cf_class *c, const char *hook_class, const cf_hook
         int is_init = strcmp(sp->method_name, "<init>") == 0;
         unsigned slot = is_static ? 0 : 1, pushed = 0;
         inj.len = 0;
-        if (!is_static && !is_init) {
+        if (!is_static && !is_init && (sp->flags & CF_HOOK_MEMBER_PARTS)) {
+            for (int k = 0; k < 2; k++) {
+                emit_load(&inj, 'A', 0);
+                wb_u1(&inj, 0xb6); /* invokevirtual <this>.getDeclaringClass() / getName() */
+                wb_u2(&inj, parts_ref[k]);
+            }
+            pushed = 2;
+        } else if (!is_static && !is_init) {
             emit_load(&inj, 'A', 0);
             pushed = 1;
         }

@@ -97,6 +97,13 @@ long cf_find_method(const cf_class *cls, const char *name, const char *desc);
                                  InternalError otherwise): cf_instrument refuses
                                  (CF_ERR_UNSUPPORTED) a selected method without the annotation. */
 
+#define CF_HOOK_MEMBER_PARTS 4u /* instead of the receiver, pass receiver.getDeclaringClass()
+                                   and receiver.getName() (`aload_0; invokevirtual
+                                   <this class>.getDeclaringClass()Ljava/lang/Class;` and
+                                   `...getName()Ljava/lang/String;`): for java.lang.reflect.Field
+                                   / Method / Constructor, whose instances then need not escape
+                                   into the hook (a copy made by getDeclaredField can still be
+                                   scalar-replaced). Instance methods only. */
 #define CF_CALLER_SENSITIVE "Ljdk/internal/reflect/CallerSensitive;"
 
 /* 1 if method i carries a (runtime-visible or -invisible) annotation of type `type_desc`

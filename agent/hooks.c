@@ -1239,11 +1239,9 @@ static void ctor_access(JNIEnv *env, const char *function, jobject ctor, who w)
 HOOK_PAIR(ctorNewInstance, (jobject ctor, jobject args UNUSED),
           ctor_access(env, "invokeConstructor", ctor, w))
 
-/* A Field: accessField (Field.get* / set*, track-reflection-metadata only) or
- * unreflectField (Lookup.unreflectGetter/Setter): the Field's declaring
- * class, args [name]. The key is the field's identity (declaring class tag,
- * slot) and the caller: a hot loop of Field.get costs two field reads, two
- * IsSameObject checks (obj_id's per-thread memo) and one lock-free set probe. */
+/* A Field given as an argument: unreflectField (Lookup.unreflectGetter/Setter):
+ * the Field's declaring class, args [name]. The key is the field's identity
+ * (declaring class, slot) and the caller. */
 static void field_access(JNIEnv *env, const char *function, jobject field, who w)
 {
     if (!field || !nt_enter())
@@ -1259,12 +1257,32 @@ static void field_access(JNIEnv *env, const char *function, jobject field, who w
     done(env); /* decl: a local reference freed when the native returns */
 }
 
-HOOK_PAIR(fieldGet, (jobject field, jobject obj UNUSED), field_access(env, "accessField", field, w))
+/* Field.get* / set*: the rewritten method hands in its Field's declaring
+ * class and name (CF_HOOK_MEMBER_PARTS), not the Field: a Field copy that
+ * getDeclaredField made for the call does not escape into the hook and can
+ * still be scalar-replaced (no allocation per call). A field is identified
+ * by (declaring class, name). */
+static void field_parts_access(JNIEnv *env, jobject decl, jobject name, who w)
+{
+    if (!decl || !name || !nt_enter())
+        return;
+    key k;
+    k_init(&k, "accessField");
+    k_obj(&k, env, decl);
+    k_str(&k, env, name);
+    k_who(&k, env, w);
+    if (first_sighting(k))
+        record_named(env, "accessField", NULL, decl, 1, name, w);
+    done(env);
+}
+
+HOOK_PAIR(fieldGet, (jobject decl, jobject name, jobject obj UNUSED),
+          field_parts_access(env, decl, name, w))
 
 /* Field.set*: one pair per value type (NT_FIELD_SETTERS). */
-#define FIELD_SET_HOOKS(sfx, jt, m, d)                                           \
-    HOOK_PAIR(fieldSet##sfx, (jobject field, jobject obj UNUSED, jt v UNUSED), \
-              field_access(env, "accessField", field, w))
+#define FIELD_SET_HOOKS(sfx, jt, m, d)                                                         \
+    HOOK_PAIR(fieldSet##sfx, (jobject decl, jobject name, jobject obj UNUSED, jt v UNUSED), \
+              field_parts_access(env, decl, name, w))
 NT_FIELD_SETTERS(FIELD_SET_HOOKS)
 #undef FIELD_SET_HOOKS
 

@@ -74,9 +74,10 @@ static const nt_icpt table[] = {
     {"java/lang/reflect/Constructor", "newInstance", "([" O_ ")" O_, 0, NT_I_CS | NT_I_TRACK,
      "ctorNewInstance", FN(nth_ctorNewInstance), FN(nth_ctorNewInstanceC)},
     /* Field.get* / set* -> "accessField" (GraalVM 25, PR #11839) */
-#define FG(m, r) {"java/lang/reflect/Field", m, "(" O_ ")" r, 0, NT_I_CS | NT_I_TRACK, \
+#define FG(m, r) {"java/lang/reflect/Field", m, "(" O_ ")" r, 0, NT_I_CS | NT_I_TRACK | NT_I_PARTS, \
                   "field_" m, FN(nth_fieldGet), FN(nth_fieldGetC)}
-#define FS(sfx, jt, m, v) {"java/lang/reflect/Field", m, "(" O_ v ")V", 0, NT_I_CS | NT_I_TRACK, \
+#define FS(sfx, jt, m, v) {"java/lang/reflect/Field", m, "(" O_ v ")V", 0,                  \
+                          NT_I_CS | NT_I_TRACK | NT_I_PARTS,                                 \
                           "field_" m, FN(nth_fieldSet##sfx), FN(nth_fieldSet##sfx##C)},
     FG("get", O_), FG("getBoolean", "Z"), FG("getByte", "B"), FG("getChar", "C"),
     FG("getShort", "S"), FG("getInt", "I"), FG("getLong", "J"), FG("getFloat", "F"),
@@ -339,7 +340,7 @@ static uint8_t *rewrite(const uint8_t *data, size_t len, size_t *out_len)
         cf_method_info info;
         if (mi < 0 || cf_method_at(cls, (size_t)mi, &info) != 0 || !info.has_code)
             continue; /* absent on this JDK, or native */
-        unsigned flags = CF_HOOK_ERASE_REFS;
+        unsigned flags = CF_HOOK_ERASE_REFS | ((t[i].flags & NT_I_PARTS) ? CF_HOOK_MEMBER_PARTS : 0);
         if ((t[i].flags & NT_I_CS) && cf_method_has_annotation(cls, (size_t)mi, CF_CALLER_SENSITIVE))
             flags |= CF_HOOK_CALLER;
         specs[ns].method_name = t[i].method;

@@ -29,7 +29,9 @@ enum {
                          present in the class being rewritten */
     NT_I_TRACK = 2,   /* only with track-reflection-metadata */
     NT_I_LOADER = 4,  /* only with experimental-class-loader-support */
-    NT_I_UNSAFE = 8   /* only with experimental-unsafe-allocation-support */
+    NT_I_UNSAFE = 8,  /* only with experimental-unsafe-allocation-support */
+    NT_I_PARTS = 16   /* the hook gets the receiver's getDeclaringClass() and getName()
+                         instead of the receiver (CF_HOOK_MEMBER_PARTS) */
 };
 
 /* One intercepted JDK method. fn is the native for the plain hook descriptor
@@ -117,7 +119,7 @@ NT_HOOK_PAIR(ctorNewInstance, jobject ctor, jobject args)
  * value type: the value's type decides which register the trailing caller
  * argument arrives in). NT_FIELD_SETTERS(X): X(suffix, JNI type of the value,
  * Java method, value descriptor) per setter, in table order. */
-NT_HOOK_PAIR(fieldGet, jobject field, jobject obj)
+NT_HOOK_PAIR(fieldGet, jobject decl, jobject name, jobject obj)
 #define NT_FIELD_SETTERS(X)                           \
     X(Object, jobject, "set", "Ljava/lang/Object;") \
     X(Boolean, jboolean, "setBoolean", "Z")         \
@@ -128,7 +130,8 @@ NT_HOOK_PAIR(fieldGet, jobject field, jobject obj)
     X(Long, jlong, "setLong", "J")                  \
     X(Float, jfloat, "setFloat", "F")               \
     X(Double, jdouble, "setDouble", "D")
-#define NT_FIELD_SET_DECL(sfx, jt, m, d) NT_HOOK_PAIR(fieldSet##sfx, jobject field, jobject obj, jt)
+#define NT_FIELD_SET_DECL(sfx, jt, m, d) \
+    NT_HOOK_PAIR(fieldSet##sfx, jobject decl, jobject name, jobject obj, jt)
 NT_FIELD_SETTERS(NT_FIELD_SET_DECL)
 #undef NT_FIELD_SET_DECL
 /* arrays, Unsafe */

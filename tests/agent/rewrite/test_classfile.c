@@ -255,6 +255,54 @@ static void test_rewrite_exact(void)
     cf_class_free(c);
 }
 
+/* CF_HOOK_MEMBER_PARTS: the instance method k passes getDeclaringClass() and getName()
+ * of its receiver instead of the receiver; the static method m is refused. */
+static void test_member_parts(void)
+{
+    bb b;
+    build_class(&b);
+    cf_class *c = NULL;
+    char err[256] = "";
+    NT_CHECK(cf_parse(b.d, b.n, &c, err, sizeof err) == CF_OK);
+    if (!c)
+        return;
+    cf_hook_spec k_spec[1] = {{"k", "(D[Ljava/lang/String;)V", "hk", CF_HOOK_MEMBER_PARTS}};
+    uint8_t *out = NULL;
+    size_t out_len = 0;
+    NT_CHECK(cf_instrument(c, "q/Hook", k_spec, 1, &out, &out_len, NULL, err, sizeof err) == CF_OK);
+    NT_CHECK(out != NULL);
+    if (out) {
+        static const char gdc[] = "getDeclaringClass", gn[] = "getName";
+        static const char hd[] = "(Ljava/lang/Class;Ljava/lang/String;D[Ljava/lang/String;)V";
+        NT_CHECK(find_bytes(out, out_len, (const uint8_t *)gdc, sizeof gdc - 1) != NULL);
+        NT_CHECK(find_bytes(out, out_len, (const uint8_t *)gn, sizeof gn - 1) != NULL);
+        NT_CHECK(find_bytes(out, out_len, (const uint8_t *)hd, sizeof hd - 1) != NULL);
+        /* aload_0 invokevirtual #a aload_0 invokevirtual #b dload_1 aload_3 invokestatic #c
+         * nop nop nop, then the original code */
+        int found = 0;
+        for (size_t i = 0; i + 16 <= out_len && !found; i++)
+            found = out[i] == 0x2a && out[i + 1] == 0xb6 && out[i + 4] == 0x2a &&
+                    out[i + 5] == 0xb6 && out[i + 8] == 0x27 && out[i + 9] == 0x2d &&
+                    out[i + 10] == 0xb8 && out[i + 13] == 0 && out[i + 14] == 0 &&
+                    out[i + 15] == 0 && out[i + 16] == 0xb1;
+        NT_CHECK(found);
+        cf_class *c2 = NULL;
+        NT_CHECK(cf_parse(out, out_len, &c2, err, sizeof err) == CF_OK);
+        long mi = c2 ? cf_find_method(c2, "k", "(D[Ljava/lang/String;)V") : -1;
+        cf_method_info info;
+        NT_CHECK(mi >= 0 && cf_method_at(c2, (size_t)mi, &info) == 0 && info.max_stack >= 5 &&
+                 info.code_length == 17);
+        cf_class_free(c2);
+        free(out);
+    }
+    cf_hook_spec m_spec[1] = {{"m", "(IJ)V", "hm", CF_HOOK_MEMBER_PARTS}};
+    out = NULL;
+    NT_CHECK(cf_instrument(c, "q/Hook", m_spec, 1, &out, &out_len, NULL, err, sizeof err) ==
+             CF_ERR_UNSUPPORTED);
+    NT_CHECK(out == NULL);
+    cf_class_free(c);
+}
+
 static void test_refusals(void)
 {
     bb b;
@@ -327,6 +375,13 @@ static void test_hook_descriptors(void)
     check_desc("a/B", "<init>", "(IJ[[D)V", 0, CF_HOOK_ERASE_REFS, "(IJLjava/lang/Object;)V");
     check_desc("a/B", "<clinit>", "()V", 0, 0, "()V");
     check_desc("a/B", "f", "(ZBCSFD)V", 0, 0, "(La/B;ZBCSFD)V");
+    check_desc("java/lang/reflect/Field", "get", "(Ljava/lang/Object;)Ljava/lang/Object;", 0,
+               CF_HOOK_MEMBER_PARTS, "(Ljava/lang/Class;Ljava/lang/String;Ljava/lang/Object;)V");
+    check_desc("java/lang/reflect/Field", "setInt", "(Ljava/lang/Object;I)V", 0,
+               CF_HOOK_MEMBER_PARTS | CF_HOOK_ERASE_REFS | CF_HOOK_CALLER,
+               "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;ILjava/lang/Object;)V");
+    check_desc("a/B", "s", "()V", 1, CF_HOOK_MEMBER_PARTS, NULL); /* static: no receiver */
+    check_desc("a/B", "<init>", "()V", 0, CF_HOOK_MEMBER_PARTS, NULL);
     check_desc("a/B", "f", "(I", 1, 0, NULL);
     check_desc("a/B", "f", "(L;)V", 1, 0, NULL);
     check_desc("a/B", "f", "(I)", 1, 0, NULL);
@@ -479,6 +534,7 @@ int main(int argc, char **argv)
     NT_RUN(test_parse);
     NT_RUN(test_rewrite_exact);
     NT_RUN(test_refusals);
+    NT_RUN(test_member_parts);
     NT_RUN(test_hook_descriptors);
     NT_RUN(test_truncations_and_mutations);
     NT_RUN(test_garbage);
