@@ -21,6 +21,18 @@
  * launcher's start-up sequence and filtered callers are recorded and dropped
  * later by nt_process_event, exactly as in a GraalVM trace file.
  *
+ * The native caller: each wrapper takes its return address; on a dedup miss
+ * nt_elfsym_lookup (lib/elfsym.c, cached per address) maps it to the real
+ * path of the loaded object and the function (static functions too when the
+ * library keeps its .symtab; "export+0xOFF" for the nearest exported symbol
+ * when it is stripped). A JNI call in tail position (compiled as a jump)
+ * returns to the caller's caller: the return address then follows a direct
+ * call, which JNI calls never are, and the lookup names that call's target
+ * instead (see elfsym.h). Both go to the provenance (jniLibrary,
+ * jniFunction); a JNI access whose every context lies inside the JVM's
+ * java.home (registered with nt_native_home_add) is dropped from the config
+ * by the heuristic filter (lib/recorder.c, lib/trace.c).
+ *
  * "result" is whether the original call succeeded (non-NULL, or JNI_OK for
  * ThrowNew) on a non-NULL class. GraalVM's newest agent marks failed Get*ID
  * lookups true (and AllocObject whenever a class is given); here a failed one stays
@@ -32,14 +44,14 @@
  * on. A hit skips the stack-context walk, the native-library lookup and the
  * recorder (which serializes the event under its mutex); a miss or an
  * unreadable stack always goes to the recorder, which deduplicates exactly. */
-#include <dlfcn.h>
-#include <link.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "agent_priv.h"
+#include "nitrace/elfsym.h"
 
 static struct JNINativeInterface_ orig; /* the table before our wrappers */
 static jvmtiEnv *jt;
@@ -306,6 +318,50 @@ static int cache_probe(const key *k, int insert)
     return hit;
 }
 
+/* ---- the JDK's own native code ------------------------------------------ */
+
+/* 0: java.home not registered yet; 1: done (or given up). */
+static int home_state;
+
+/* Register the real path of the JVM's java.home as a JDK home
+ * (nt_native_home_add): JNI accesses made by native code inside it are
+ * dropped by the heuristic filter when the config is built. JVMTI gives
+ * system properties in the OnLoad and live phases only: at VMStart (start
+ * phase) this returns without effect and the first recorded JNI call of the
+ * live phase registers it. */
+static void register_java_home(void)
+{
+    if (__atomic_load_n(&home_state, __ATOMIC_ACQUIRE))
+        return;
+    char *home = NULL;
+    jvmtiError err = (*jt)->GetSystemProperty(jt, "java.home", &home);
+    if (err == JVMTI_ERROR_WRONG_PHASE)
+        return; /* start phase: later */
+    int expected = 0;
+    if (!__atomic_compare_exchange_n(&home_state, &expected, 1, 0, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE)) {
+        if (home)
+            (*jt)->Deallocate(jt, (unsigned char *)home);
+        return; /* another thread did it */
+    }
+    char real[PATH_MAX];
+    if (err != JVMTI_ERROR_NONE || !home) {
+        nt_log("cannot read java.home (JVMTI error %d): JNI accesses of the JDK's own native "
+               "code are not filtered",
+               (int)err);
+    } else if (!realpath(home, real)) {
+        nt_log("cannot resolve java.home %s: JNI accesses of the JDK's own native code are not "
+               "filtered",
+               home);
+    } else if (nt_native_home_add(real) != NT_OK) {
+        nt_fail("out of memory registering java.home");
+    } else {
+        nt_debug("JNI accesses made by native code under %s count as the JDK's own", real);
+    }
+    if (home)
+        (*jt)->Deallocate(jt, (unsigned char *)home);
+}
+
 /* ---- recording ---------------------------------------------------------- */
 
 static void record(call *c)
@@ -344,15 +400,14 @@ static void record(call *c)
         (strcmp(e->function, "GetStaticMethodID") == 0 || strcmp(e->function, "GetMethodID") == 0))
         nt_g.main_phase = 1;
 
-    /* The native code that called: its library and (exported) function. */
-    Dl_info di;
-    const ElfW(Sym) *sym = NULL;
-    if (c->ra && dladdr1(c->ra, &di, (void **)&sym, RTLD_DL_SYMENT) && di.dli_fname &&
-        di.dli_fname[0]) {
-        ctx.jni_library = di.dli_fname;
-        uintptr_t off = (uintptr_t)c->ra - 1 - (uintptr_t)di.dli_saddr;
-        if (di.dli_sname && di.dli_saddr && sym && off < sym->st_size)
-            ctx.jni_function = di.dli_sname;
+    /* The native code that called: its library (real path) and function
+     * (lib/elfsym.c: .symtab when present, else the nearest export). */
+    register_java_home();
+    char lib[PATH_MAX], fn[1024];
+    if (c->ra && nt_elfsym_lookup(c->ra, 1, lib, sizeof lib, fn, sizeof fn) > 0) {
+        ctx.jni_library = lib;
+        if (fn[0])
+            ctx.jni_function = fn;
     }
 
     int r = nt_recorder_add(nt_g.rec, &c->e, &ctx);
@@ -604,6 +659,7 @@ int nt_jni_table_install(jvmtiEnv *jvmti)
     }
     orig = *t;
     jt = jvmti;
+    register_java_home(); /* at attach (live phase); at VMStart it waits */
     t->DefineClass = w_DefineClass;
     t->FindClass = w_FindClass;
     t->AllocObject = w_AllocObject;

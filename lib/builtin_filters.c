@@ -1,7 +1,10 @@
 /* GraalVM's built-in filters and heuristics (reference/graalvm-agent.md
  * §2.5, §2.6): the newest built-in caller filter, the built-in access filter,
  * the caller-less access filter, and the heuristic checks. Pattern syntax
- * and matching of filter rules live here too (used by filter.c). */
+ * and matching of filter rules live here too (used by filter.c), and
+ * nitrace's registry of JDK homes for the native-library heuristic. */
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "trace_priv.h"
@@ -250,4 +253,54 @@ int nt_heur_jni_launch(int *phase, const char *function, const char *cls, const 
     if (*phase >= LAUNCH_STEPS)
         *phase = NT_JNI_LAUNCH_DONE;
     return 1;
+}
+
+/* ---- JDK-internal native code (nitrace's library heuristic) ------------- */
+
+enum { MAX_HOMES = 8 };
+static char *homes[MAX_HOMES];
+static size_t n_homes;                 /* published with release, read with acquire */
+static pthread_mutex_t homes_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* Is path dir itself or below it? */
+static int path_under(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/')
+        n--;
+    return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0' || n == 1);
+}
+
+nt_status nt_native_home_add(const char *dir)
+{
+    if (!dir || dir[0] != '/')
+        return NT_ERR_INVAL;
+    pthread_mutex_lock(&homes_mu);
+    nt_status st = NT_OK;
+    size_t n = __atomic_load_n(&n_homes, __ATOMIC_ACQUIRE);
+    int known = 0;
+    for (size_t i = 0; i < n && !known; i++)
+        known = strcmp(homes[i], dir) == 0;
+    if (!known) {
+        if (n == MAX_HOMES) {
+            st = NT_ERR_INVAL;
+        } else if (!(homes[n] = strdup(dir))) {
+            st = NT_ERR_NOMEM;
+        } else {
+            __atomic_store_n(&n_homes, n + 1, __ATOMIC_RELEASE);
+        }
+    }
+    pthread_mutex_unlock(&homes_mu);
+    return st;
+}
+
+int nt_native_home_contains(const char *path)
+{
+    if (!path)
+        return 0;
+    size_t n = __atomic_load_n(&n_homes, __ATOMIC_ACQUIRE);
+    for (size_t i = 0; i < n; i++)
+        if (path_under(path, homes[i]))
+            return 1;
+    return 0;
 }

@@ -881,6 +881,8 @@ static nt_status do_jni(ctx *x)
         int mismatch = 0;
         if (x->heur && nt_heur_jni_launch(&x->st->jni_launch, fn, NULL, NULL, NULL, &mismatch))
             return NT_OK;
+        if (x->heur && nt_native_home_contains(e->native_library))
+            return NT_OK; /* made by the JDK's own native code */
         if (is(fn, "DefineClass")) {
             if (!nt_heur_is_proxy_name(name))
                 nt_diag_warn(x->d, x->st->label, x->st->line, x->st->col,
@@ -931,6 +933,8 @@ static nt_status do_jni(ctx *x)
                           "unexpected JNI call %s %s.%s%s during the launcher's start-up "
                           "sequence; tracing all later JNI accesses",
                           fn, e->class_name, known(name) ? name : "", known(sig) ? sig : "");
+        if (nt_native_home_contains(e->native_library))
+            return NT_OK; /* made by the JDK's own native code */
     }
 
     if (alloc) {

@@ -89,6 +89,12 @@ typedef struct nt_event {
     const char *phase;             /* phase_change: "start", "live", "dead", "unload" */
     const char *version;           /* initialization: "1" */
     int track;                     /* track_reflection_metadata: 0/1; -1 absent */
+    /* nitrace extension, not part of GraalVM's trace format (never written by
+     * nt_event_to_json, never set by nt_event_parse): for a JNI event, the
+     * real path of the native library that made the call, set by
+     * nt_recorder_build when every context of the event names a library
+     * inside a JDK home (nt_native_home_add); NULL otherwise. */
+    const char *native_library;
 } nt_event;
 
 /* One trace line in GraalVM's format: keys in the order tracer, function,
@@ -164,6 +170,22 @@ int nt_filter_accepts_access(const nt_filter_set *set, const char *name);
 int nt_filter_accepts_callerless(const char *name);
 int nt_filter_heuristic(const nt_filter_set *set);
 
+/* ---- JDK-internal native code ------------------------------------------- */
+/* nitrace's library heuristic: JNI lookups made by the JDK's own native code
+ * (libjava, libnio, libmanagement, the launcher and libjli, ...) are noise in
+ * a native-image config. With the heuristic filter on (nt_filter_heuristic),
+ * nt_process_event drops a JNI event whose native_library lies inside a
+ * registered JDK home, after the launcher-sequence heuristic has seen it.
+ * Process-wide: the agent registers its JVM's real java.home at start; the
+ * CLI registers none (trace files name no library), so it never applies
+ * there. At most 8 homes; registering one twice is a no-op. Thread-safe:
+ * readers see a home once its registration has returned. Returns NT_OK,
+ * NT_ERR_INVAL (not an absolute path, or too many homes) or NT_ERR_NOMEM. */
+nt_status nt_native_home_add(const char *dir);
+/* Is path inside (below) a registered home? Compares strings: give real
+ * paths (realpath) on both sides. */
+int nt_native_home_contains(const char *path);
+
 /* ---- predefined classes ------------------------------------------------- */
 /* GraalVM's digest of a class file (jdk.graal.compiler.util.Digest, what
  * PredefinedClassesSupport checks): MurmurHash3 x64 128-bit, seed 0, each
@@ -195,7 +217,8 @@ void nt_trace_state_free(nt_trace_state *st);
  * to caller_class (NT_UNKNOWN passes); without a caller the caller-less filter
  * applies to the accessed class; the access chain applies to the accessed
  * class; lambda ("$$Lambda") and proxy ("$ProxyN") class names, loadClass
- * without a caller and the launcher's JNI start-up sequence are dropped.
+ * without a caller and the launcher's JNI start-up sequence are dropped, and
+ * so are JNI events whose native_library lies in a registered JDK home.
  * Resource lookups are only subject to the heuristic block list (GraalVM does
  * not filter them by caller). Rules per function: reference §3.3-§3.7 and the
  * comments in lib/trace.c. Reflection metadata is "tracked" until a

@@ -21,7 +21,8 @@ output). Then:
     lookup on a lambda's hidden class, whose name varies: checked by pattern); the
     caller-less events of expected/trace-callerless.json (the launcher's start-up lookups, a
     native thread without Java frames) are present;
-  - probe mode: the provenance names the fixture library and the native method that called.
+  - probe mode: the provenance names the fixture library and the native function that called
+    (a static one too: the library keeps its .symtab).
 Exit 0 on success, 1 on failure, 77 (CTest skip) when no JDK with javac exists."""
 import argparse
 import json
@@ -164,9 +165,10 @@ def check_provenance(label, prov_path, lib):
                 if "caller" in c:
                     fail("%s: the launcher's lookup has a caller: %s" % (label, c))
         elif first_arg(ev) == "fromThread":
-            # from a static C function of the fixture: library known, no exported symbol;
+            # from a static C function of the fixture (named from the library's .symtab);
             # made after the launcher called main
-            want_ctx = [{"jniLibrary": lib_real, "mainPhase": True}]
+            want_ctx = [{"jniFunction": "native_thread", "jniLibrary": lib_real,
+                         "mainPhase": True}]
             got_ctx = [dict(c, jniLibrary=os.path.realpath(c.get("jniLibrary", "")))
                        for c in ctxs]
             if got_ctx != want_ctx:
