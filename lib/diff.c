@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "nitrace/ops.h"
+#include "sbuf_priv.h"
 
 /* Alphabetical, so index order is category order. */
 enum {
@@ -56,55 +57,17 @@ typedef struct dlines {
     int oom;
 } dlines;
 
-typedef struct sbuf {
-    char *s;
-    size_t n, cap;
-    int oom;
-} sbuf;
-
-static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void sb_printf(sbuf *b, const char *fmt, ...)
-{
-    if (b->oom)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int len = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (len < 0) {
-        b->oom = 1;
-        return;
-    }
-    if (b->n + (size_t)len + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->n + (size_t)len + 1)
-            cap *= 2;
-        char *s = realloc(b->s, cap);
-        if (!s) {
-            b->oom = 1;
-            return;
-        }
-        b->s = s;
-        b->cap = cap;
-    }
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->n, b->cap - b->n, fmt, ap);
-    va_end(ap);
-    b->n += (size_t)len;
-}
-
-static void sb_strv(sbuf *b, const nt_strv *v, const char *sep)
+static void sb_strv(nt_sbuf *b, const nt_strv *v, const char *sep)
 {
     for (size_t i = 0; i < v->n; i++)
-        sb_printf(b, "%s%s", i ? sep : "", v->v[i]);
+        nt_sb_printf(b, "%s%s", i ? sep : "", v->v[i]);
 }
 
-static void sb_cond(sbuf *b, const nt_cond *c)
+static void sb_cond(nt_sbuf *b, const nt_cond *c)
 {
     /* typeReachable and typeReached spell the same condition (model.h). */
     if (c->kind != NT_COND_NONE)
-        sb_printf(b, " if reached %s", c->type ? c->type : "");
+        nt_sb_printf(b, " if reached %s", c->type ? c->type : "");
 }
 
 /* Add "<prefix><suffix printf>" as a line. */
@@ -147,30 +110,30 @@ static void add_line(dlines *L, int cat, const char *prefix, const char *fmt, ..
 
 static char *type_label(const nt_type *t)
 {
-    sbuf b = {0};
+    nt_sbuf b = {0};
     const nt_typedesc *td = &t->td;
     switch (td->kind) {
     case NT_TD_CLASS:
-        sb_printf(&b, "%s", td->name ? td->name : "");
+        nt_sb_printf(&b, "%s", td->name ? td->name : "");
         break;
     case NT_TD_PROXY:
-        sb_printf(&b, "proxy [");
+        nt_sb_printf(&b, "proxy [");
         sb_strv(&b, &td->ifaces, ", ");
-        sb_printf(&b, "]");
+        nt_sb_printf(&b, "]");
         break;
     case NT_TD_LAMBDA:
-        sb_printf(&b, "lambda %s", td->name ? td->name : "");
+        nt_sb_printf(&b, "lambda %s", td->name ? td->name : "");
         if (td->lambda_method) {
-            sb_printf(&b, ".%s", td->lambda_method);
+            nt_sb_printf(&b, ".%s", td->lambda_method);
             if (td->lambda_has_params) {
-                sb_printf(&b, "(");
+                nt_sb_printf(&b, "(");
                 sb_strv(&b, &td->lambda_params, ",");
-                sb_printf(&b, ")");
+                nt_sb_printf(&b, ")");
             }
         }
-        sb_printf(&b, " [");
+        nt_sb_printf(&b, " [");
         sb_strv(&b, &td->ifaces, ", ");
-        sb_printf(&b, "]");
+        nt_sb_printf(&b, "]");
         break;
     }
     sb_cond(&b, &t->cond);
@@ -203,9 +166,9 @@ static void expand_type(dlines *L, int cat, const nt_type *t)
     }
     for (size_t i = 0; i < t->n_methods; i++) {
         const nt_method *m = &t->methods[i];
-        sbuf p = {0};
+        nt_sbuf p = {0};
         if (m->any_params)
-            sb_printf(&p, "*");
+            nt_sb_printf(&p, "*");
         else
             sb_strv(&p, &m->params, ",");
         if (p.oom) {
@@ -239,10 +202,10 @@ static void expand(dlines *L, const nt_config *c)
     static const char *const kinds[] = {"glob", "pattern", "exclude"};
     for (size_t i = 0; i < c->n_resources; i++) {
         const nt_resource *r = &c->resources[i];
-        sbuf b = {0};
-        sb_printf(&b, "%s %s", kinds[r->kind <= NT_RES_EXCLUDE ? r->kind : 0], r->value);
+        nt_sbuf b = {0};
+        nt_sb_printf(&b, "%s %s", kinds[r->kind <= NT_RES_EXCLUDE ? r->kind : 0], r->value);
         if (r->module)
-            sb_printf(&b, " module %s", r->module);
+            nt_sb_printf(&b, " module %s", r->module);
         sb_cond(&b, &r->cond);
         if (b.oom)
             L->oom = 1;
@@ -252,10 +215,10 @@ static void expand(dlines *L, const nt_config *c)
     }
     for (size_t i = 0; i < c->n_bundles; i++) {
         const nt_bundle *bu = &c->bundles[i];
-        sbuf b = {0};
-        sb_printf(&b, "%s", bu->name);
+        nt_sbuf b = {0};
+        nt_sb_printf(&b, "%s", bu->name);
         if (bu->module)
-            sb_printf(&b, " module %s", bu->module);
+            nt_sb_printf(&b, " module %s", bu->module);
         sb_cond(&b, &bu->cond);
         if (b.oom) {
             L->oom = 1;

@@ -1,5 +1,6 @@
 /* The metadata model: containers, keys, names and globs (see include/nitrace/model.h). */
 #include "nitrace/model.h"
+#include "sbuf_priv.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,56 +36,12 @@ static int grow(void **items, size_t *cap, size_t count, size_t elem)
     return 0;
 }
 
-/* A growable text buffer for building keys. */
-typedef struct sbuf {
-    char *s;
-    size_t len, cap;
-    int oom;
-} sbuf;
-
-static void sb_putn(sbuf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t ncap = b->cap ? b->cap : 64;
-        while (b->len + n + 1 > ncap)
-            ncap *= 2;
-        char *ns = realloc(b->s, ncap);
-        if (!ns) {
-            b->oom = 1;
-            return;
-        }
-        b->s = ns;
-        b->cap = ncap;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-static void sb_puts(sbuf *b, const char *s)
-{
-    sb_putn(b, s, strlen(s));
-}
-
-static char *sb_finish(sbuf *b)
-{
-    if (b->oom) {
-        free(b->s);
-        return NULL;
-    }
-    if (!b->s)
-        return strdup("");
-    return b->s;
-}
-
-static void sb_strv(sbuf *b, const nt_strv *v)
+static void sb_strv(nt_sbuf *b, const nt_strv *v)
 {
     for (size_t i = 0; i < v->n; i++) {
         if (i)
-            sb_puts(b, ",");
-        sb_puts(b, v->v[i]);
+            nt_sb_puts(b, ",");
+        nt_sb_puts(b, v->v[i]);
     }
 }
 
@@ -203,12 +160,12 @@ int nt_cond_cmp(const nt_cond *a, const nt_cond *b)
     return strcmp(a->type ? a->type : "", b->type ? b->type : "");
 }
 
-static void cond_key(sbuf *b, const nt_cond *c)
+static void cond_key(nt_sbuf *b, const nt_cond *c)
 {
     if (!c || c->kind == NT_COND_NONE)
         return;
-    sb_puts(b, "\x1f" "C:");
-    sb_puts(b, c->type ? c->type : "");
+    nt_sb_puts(b, "\x1f" "C:");
+    nt_sb_puts(b, c->type ? c->type : "");
 }
 
 /* ---- type descriptors --------------------------------------------------- */
@@ -222,41 +179,41 @@ nt_typedesc nt_td_class(const char *name)
     return td;
 }
 
-static void td_key(sbuf *b, const nt_typedesc *td)
+static void td_key(nt_sbuf *b, const nt_typedesc *td)
 {
     switch (td->kind) {
     case NT_TD_CLASS:
-        sb_puts(b, td->name ? td->name : "");
+        nt_sb_puts(b, td->name ? td->name : "");
         break;
     case NT_TD_PROXY:
-        sb_puts(b, "proxy:[");
+        nt_sb_puts(b, "proxy:[");
         sb_strv(b, &td->ifaces);
-        sb_puts(b, "]");
+        nt_sb_puts(b, "]");
         break;
     case NT_TD_LAMBDA:
-        sb_puts(b, "lambda:");
-        sb_puts(b, td->name ? td->name : "");
-        sb_puts(b, "#");
+        nt_sb_puts(b, "lambda:");
+        nt_sb_puts(b, td->name ? td->name : "");
+        nt_sb_puts(b, "#");
         if (td->lambda_method) {
-            sb_puts(b, td->lambda_method);
+            nt_sb_puts(b, td->lambda_method);
             if (td->lambda_has_params) {
-                sb_puts(b, "(");
+                nt_sb_puts(b, "(");
                 sb_strv(b, &td->lambda_params);
-                sb_puts(b, ")");
+                nt_sb_puts(b, ")");
             }
         }
-        sb_puts(b, ":[");
+        nt_sb_puts(b, ":[");
         sb_strv(b, &td->ifaces);
-        sb_puts(b, "]");
+        nt_sb_puts(b, "]");
         break;
     }
 }
 
 char *nt_typedesc_key(const nt_typedesc *td)
 {
-    sbuf b = {0};
+    nt_sbuf b = {0};
     td_key(&b, td);
-    return sb_finish(&b);
+    return nt_sb_take(&b);
 }
 
 nt_status nt_typedesc_copy(nt_typedesc *dst, const nt_typedesc *src)
@@ -306,7 +263,7 @@ char *nt_java_name(const char *name)
     size_t dims = 0;
     while (name[dims] == '[')
         dims++;
-    sbuf b = {0};
+    nt_sbuf b = {0};
     /* JNI names use '/' as separator ("java/lang/String"); a name that already
      * has dots keeps its slashes (hidden classes: "a.B$$Lambda$14/0x0000000800c03000"). */
     if (dims == 0) {
@@ -322,15 +279,15 @@ char *nt_java_name(const char *name)
     if (elem[0] == 'L' && elen >= 3 && elem[elen - 1] == ';') {
         int jni = memchr(elem, '.', elen) == NULL;
         for (size_t i = 1; i + 1 < elen; i++)
-            sb_putn(&b, (jni && elem[i] == '/') ? "." : &elem[i], 1);
+            nt_sb_putn(&b, (jni && elem[i] == '/') ? "." : &elem[i], 1);
     } else if (elen == 1 && nt_primitive_name(elem[0]) && elem[0] != 'V') {
-        sb_puts(&b, nt_primitive_name(elem[0]));
+        nt_sb_puts(&b, nt_primitive_name(elem[0]));
     } else {
         return strdup(name); /* not a descriptor: keep as given */
     }
     for (size_t i = 0; i < dims; i++)
-        sb_puts(&b, "[]");
-    return sb_finish(&b);
+        nt_sb_puts(&b, "[]");
+    return nt_sb_take(&b);
 }
 
 /* ---- flags -------------------------------------------------------------- */
@@ -497,10 +454,10 @@ static void type_free(nt_type *t)
 
 static char *type_key(const nt_typedesc *td, const nt_cond *cond)
 {
-    sbuf b = {0};
+    nt_sbuf b = {0};
     td_key(&b, td);
     cond_key(&b, cond);
-    return sb_finish(&b);
+    return nt_sb_take(&b);
 }
 
 nt_type *nt_typeset_get(nt_typeset *s, const nt_typedesc *td, const nt_cond *cond, int create)
@@ -615,25 +572,25 @@ void nt_config_free(nt_config *c)
 static char *resource_key(nt_res_kind kind, const char *module, const char *value,
                           const nt_cond *cond)
 {
-    sbuf b = {0};
+    nt_sbuf b = {0};
     char k[2] = {(char)('0' + kind), 0};
-    sb_puts(&b, k);
-    sb_puts(&b, "\x1f");
-    sb_puts(&b, module ? module : "");
-    sb_puts(&b, "\x1f");
-    sb_puts(&b, value ? value : "");
+    nt_sb_puts(&b, k);
+    nt_sb_puts(&b, "\x1f");
+    nt_sb_puts(&b, module ? module : "");
+    nt_sb_puts(&b, "\x1f");
+    nt_sb_puts(&b, value ? value : "");
     cond_key(&b, cond);
-    return sb_finish(&b);
+    return nt_sb_take(&b);
 }
 
 static char *bundle_key(const char *name, const char *module, const nt_cond *cond)
 {
-    sbuf b = {0};
-    sb_puts(&b, name ? name : "");
-    sb_puts(&b, "\x1f");
-    sb_puts(&b, module ? module : "");
+    nt_sbuf b = {0};
+    nt_sb_puts(&b, name ? name : "");
+    nt_sb_puts(&b, "\x1f");
+    nt_sb_puts(&b, module ? module : "");
     cond_key(&b, cond);
-    return sb_finish(&b);
+    return nt_sb_take(&b);
 }
 
 /* Rebuild an index of key -> position + 1 after removals. */
@@ -796,13 +753,13 @@ size_t nt_config_entry_count(const nt_config *c)
 
 char *nt_glob_escape(const char *literal)
 {
-    sbuf b = {0};
+    nt_sbuf b = {0};
     for (const char *p = literal; *p; p++) {
         if (strchr("*?[]{}\\", *p))
-            sb_putn(&b, "\\", 1);
-        sb_putn(&b, p, 1);
+            nt_sb_putn(&b, "\\", 1);
+        nt_sb_putn(&b, p, 1);
     }
-    return sb_finish(&b);
+    return nt_sb_take(&b);
 }
 
 char *nt_regex_unquote(const char *pattern)
@@ -810,14 +767,14 @@ char *nt_regex_unquote(const char *pattern)
     if (strncmp(pattern, "\\Q", 2) != 0)
         return NULL;
     const char *p = pattern + 2;
-    sbuf b = {0};
+    nt_sbuf b = {0};
     for (;;) {
         const char *end = strstr(p, "\\E");
         if (!end) {
             free(b.s);
             return NULL;
         }
-        sb_putn(&b, p, (size_t)(end - p));
+        nt_sb_putn(&b, p, (size_t)(end - p));
         p = end + 2;
         if (*p == '\0')
             break;
@@ -826,10 +783,10 @@ char *nt_regex_unquote(const char *pattern)
             free(b.s);
             return NULL;
         }
-        sb_puts(&b, "\\E");
+        nt_sb_puts(&b, "\\E");
         p += 5;
     }
-    return sb_finish(&b);
+    return nt_sb_take(&b);
 }
 
 /* Glob tokens: a literal byte, '*' (within a segment), '**' (any), '**' followed by

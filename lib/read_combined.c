@@ -74,18 +74,6 @@ static void merge_reasons(nt_rd *r, nt_strv *dst, const nt_strv *src)
         }
 }
 
-/* Java module names and bundle base names never contain ':'; legacy files
- * write a bundle in a module as "module:baseName", so a ':' inside either
- * would not survive conversion. */
-static void reject_colon(nt_rd *r, const char *key, const char *value, const char *what)
-{
-    if (!value || !strchr(value, ':'))
-        return;
-    nt_rd_push_key(r, key);
-    nt_rd_err(r, 0, "remove the ':'", "%s cannot contain ':' (\"%s\")", what, value);
-    nt_rd_pop(r);
-}
-
 static void read_resource_entry(nt_rd *r, json_t *o, void *ctx)
 {
     (void)ctx;
@@ -113,8 +101,8 @@ static void read_resource_entry(nt_rd *r, json_t *o, void *ctx)
                  &value);
     nt_rd_string(r, o, "module", 0, "the module name", &module);
     if (b)
-        reject_colon(r, "bundle", value, "a bundle base name");
-    reject_colon(r, "module", module, "a module name");
+        nt_rd_reject_colon(r, "bundle", value, "a bundle base name");
+    nt_rd_reject_colon(r, "module", module, "a module name");
     nt_cond cond;
     nt_rd_condition(r, o, &cond);
     nt_strv reasons = {0};
@@ -145,7 +133,7 @@ static void read_bundle_entry(nt_rd *r, json_t *o, void *ctx)
     nt_rd_check_keys(r, o, BUNDLE_KEYS, "bundle entry", "allowed: condition, name, locales, reason");
     const char *name;
     nt_rd_string(r, o, "name", 1, "the bundle base name", &name);
-    reject_colon(r, "name", name, "a bundle base name");
+    nt_rd_reject_colon(r, "name", name, "a bundle base name");
     nt_cond cond;
     nt_rd_condition(r, o, &cond);
     nt_strv locales = {0}, reasons = {0};

@@ -1208,3 +1208,12 @@ void nt_rd_ser_entry(nt_rd *r, json_t *obj, int legacy, const char *const *allow
     nt_rd_reasons(r, obj, legacy ? "reasons" : "reason", !legacy, &e.reasons);
     nt_rd_entry_finish(r, &r->c->serialization, &e, td_ok && r->errors == before);
 }
+
+void nt_rd_reject_colon(nt_rd *r, const char *key, const char *value, const char *what)
+{
+    if (!value || !strchr(value, ':'))
+        return;
+    nt_rd_push_key(r, key);
+    nt_rd_err(r, 0, "remove the ':'", "%s cannot contain ':' (\"%s\")", what, value);
+    nt_rd_pop(r);
+}

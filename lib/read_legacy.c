@@ -190,6 +190,7 @@ static void read_glob(nt_rd *r, json_t *o, void *ctx)
     const char *glob, *module;
     nt_rd_string(r, o, "glob", 1, "the resource glob", &glob);
     nt_rd_string(r, o, "module", 0, "the module name", &module);
+    nt_rd_reject_colon(r, "module", module, "a module name");
     nt_cond cond;
     nt_rd_condition(r, o, &cond);
     if (r->errors == before && !r->nomem &&

@@ -101,6 +101,12 @@ int nt_rd_expect(nt_rd *r, const json_t *v, json_type type, const char *what, co
 int nt_rd_check_keys(nt_rd *r, json_t *obj, const char *const *allowed, const char *what,
                      const char *hint);
 
+/* Java module names and bundle base names never contain ':'; legacy files
+ * write a bundle in a module as "module:baseName", so a ':' inside either
+ * would not survive conversion: an error at obj[key] when value has one
+ * (value NULL: nothing to check). */
+void nt_rd_reject_colon(nt_rd *r, const char *key, const char *value, const char *what);
+
 /* Optional string member: *out = NULL when absent. Returns 0, -1 on error
  * (wrong type, or absent when required). */
 int nt_rd_string(nt_rd *r, json_t *obj, const char *key, int required, const char *what,
