@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "agent_priv.h"
+#include "check.h"
 #include "intercepts.h"
 #include "nitrace/map.h"
 #include "nitrace/sink.h"
@@ -69,6 +70,8 @@ static void log_diags(const nt_diags *d)
 static void flush(int force)
 {
     pthread_mutex_lock(&flush_mu);
+    if (!final_done && nt_agent_check_on())
+        nt_agent_check_write(nt_g.rec, 1, 0); /* check mode: the report at every period, no config */
     if (sink && !final_done) {
         nt_diags d;
         nt_diags_init(&d);
@@ -82,6 +85,10 @@ static void flush(int force)
 static void final_flush(void)
 {
     pthread_mutex_lock(&flush_mu);
+    if (!final_done && nt_agent_check_on()) {
+        final_done = 1; /* check-fail=exit may end the process in here */
+        nt_agent_check_write(nt_g.rec, 1, 1);
+    }
     if (sink && !final_done) {
         nt_diags d;
         nt_diags_init(&d);
@@ -278,8 +285,13 @@ static int setup(JavaVM *vm, const char *options, int attach)
     so.omit_dirs = (const char *const *)o->omit_dirs.v;
     so.n_omit = o->omit_dirs.n;
     so.filters = nt_g.filters;
-    sink = nt_sink_open(&so, &d);
-    if (!sink) {
+    if (o->check_configs.n > 0 && nt_agent_check_open(o, nt_g.filters, &d) != 0) {
+        int rc = diag_error(&d, "cannot read the configs to check against");
+        nt_diags_free(&d);
+        return rc;
+    }
+    sink = o->check_configs.n > 0 ? NULL : nt_sink_open(&so, &d); /* check mode writes no config */
+    if (!sink && o->check_configs.n == 0) {
         int rc = diag_error(&d, "cannot open the output");
         nt_diags_free(&d);
         return rc;
@@ -316,6 +328,8 @@ static int setup(JavaVM *vm, const char *options, int attach)
                  (int)e);
         return startup_error("%s", err);
     }
+    if (o->check_configs.n > 0)
+        nt_agent_check_caps(jvmti); /* file:line in the report's frames */
     jvmtiEventCallbacks cb;
     memset(&cb, 0, sizeof cb);
     cb.VMStart = on_vm_start;
@@ -324,8 +338,8 @@ static int setup(JavaVM *vm, const char *options, int attach)
     cb.ClassFileLoadHook = nt_intercepts_cflh;
     if ((*jvmti)->SetEventCallbacks(jvmti, &cb, (jint)sizeof cb) != JVMTI_ERROR_NONE)
         return startup_error("%s", "cannot set JVMTI event callbacks");
-    jvmtiEvent evs[] = {JVMTI_EVENT_VM_START, JVMTI_EVENT_VM_INIT, JVMTI_EVENT_VM_DEATH,
-                        JVMTI_EVENT_CLASS_FILE_LOAD_HOOK};
+    /* ClassFileLoadHook: enabled by nt_intercepts_start (agent/intercepts.c) */
+    jvmtiEvent evs[] = {JVMTI_EVENT_VM_START, JVMTI_EVENT_VM_INIT, JVMTI_EVENT_VM_DEATH};
     for (size_t i = 0; i < sizeof evs / sizeof *evs; i++) {
         if (attach && (evs[i] == JVMTI_EVENT_VM_START || evs[i] == JVMTI_EVENT_VM_INIT))
             continue;

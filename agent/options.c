@@ -14,7 +14,8 @@ static const char accepted_list[] =
     "no-builtin-heuristic-filter, no-filter, config-write-period-secs, "
     "config-write-initial-delay-secs, experimental-class-loader-support, "
     "experimental-class-define-support, experimental-unsafe-allocation-support, "
-    "experimental-omit-config-from-classpath, track-reflection-metadata, format, log, verbose";
+    "experimental-omit-config-from-classpath, track-reflection-metadata, format, log, verbose, "
+    "check-config, check-report, check-fail, check-build-time-init";
 
 static int fail(char *err, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -24,6 +25,10 @@ static int fail(char *err, size_t n, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err, n, fmt, ap);
     va_end(ap);
+    /* one line: control characters of an echoed option (a newline...) become '?' */
+    for (char *p = err; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = '?';
     return -1;
 }
 
@@ -57,6 +62,9 @@ void nt_agent_opts_free(nt_agent_opts *o)
     paths_free(&o->caller_filter_files);
     paths_free(&o->access_filter_files);
     paths_free(&o->notices);
+    paths_free(&o->check_configs);
+    paths_free(&o->check_bt_packages);
+    free(o->check_report);
     memset(o, 0, sizeof *o);
 }
 
@@ -152,7 +160,65 @@ static const opt_def defs[] = {
     {"format", K_SPECIAL, 0, 0},
     {"log", K_SPECIAL, 0, 0},
     {"verbose", K_BOOL, OFF(verbose), 0},
+    {"check-config", K_SPECIAL, 0, 0},
+    {"check-report", K_SPECIAL, 0, 0},
+    {"check-fail", K_SPECIAL, 0, 0},
+    {"check-build-time-init", K_SPECIAL, 0, 0},
 };
+
+/* check-config=DIR[:DIR...] and check-build-time-init=SET[:SET...]: each
+ * colon-separated part (commas separate options). */
+static int check_option(nt_agent_opts *o, const char *name, const char *val, long pid,
+                        time_t now, char *err, size_t en)
+{
+    if (strcmp(name, "check-report") == 0) {
+        if (!val || !*val)
+            return fail(err, en, "option 'check-report' needs a path: check-report=FILE");
+        free(o->check_report);
+        o->check_report = nt_agent_expand_path(val, pid, now);
+        return o->check_report ? 0 : fail(err, en, "out of memory");
+    }
+    if (strcmp(name, "check-fail") == 0) {
+        if (val && strcmp(val, "exit") == 0)
+            o->check_fail_exit = 1;
+        else if (val && strcmp(val, "log") == 0)
+            o->check_fail_exit = 0;
+        else
+            return fail(err, en, "option 'check-fail' takes exit or log, not '%s'",
+                        val ? val : "");
+        return 0;
+    }
+    int cfg = strcmp(name, "check-config") == 0;
+    if (!val || !*val)
+        return fail(err, en, cfg ? "option 'check-config' needs a directory: check-config=DIR[:DIR...]"
+                                 : "option 'check-build-time-init' takes all, clojure, none or "
+                                   "packages: check-build-time-init=clojure:com.example");
+    char *copy = strdup(val);
+    if (!copy)
+        return fail(err, en, "out of memory");
+    int rc = 0;
+    if (!cfg)
+        o->check_bt_clojure = 0; /* the value replaces the default set */
+    char *save = NULL;
+    for (char *part = strtok_r(copy, ":", &save); part && rc == 0;
+         part = strtok_r(NULL, ":", &save)) {
+        if (cfg) {
+            char *p = nt_agent_expand_path(part, pid, now);
+            if (!p || paths_push(&o->check_configs, p) != 0)
+                rc = fail(err, en, "out of memory");
+        } else if (strcmp(part, "all") == 0) {
+            o->check_bt_all = 1;
+        } else if (strcmp(part, "clojure") == 0) {
+            o->check_bt_clojure = 1;
+        } else if (strcmp(part, "none") != 0) {
+            char *p = strdup(part);
+            if (!p || paths_push(&o->check_bt_packages, p) != 0)
+                rc = fail(err, en, "out of memory");
+        }
+    }
+    free(copy);
+    return rc;
+}
 
 /* GraalVM options nitrace does not implement: the JVM must not start with a
  * silently different meaning. */
@@ -227,6 +293,8 @@ static int handle(nt_agent_opts *o, const opt_def *d, const char *name, const ch
                         val ? val : "");
         return 0;
     }
+    if (strncmp(name, "check-", 6) == 0)
+        return check_option(o, name, val, pid, now, err, en);
     if (strcmp(name, "log") == 0) {
         if (!val || !*val)
             return fail(err, en, "option 'log' needs a path: log=FILE");
@@ -247,6 +315,7 @@ int nt_agent_opts_parse(const char *options, long pid, time_t now, nt_agent_opts
     o->write_initial_delay_secs = 1;
     o->class_loader_support = 1;
     o->track_reflection_metadata = 1;
+    o->check_bt_clojure = 1;
     err[0] = '\0';
 
     char *copy = strdup(options ? options : "");
@@ -270,6 +339,9 @@ int nt_agent_opts_parse(const char *options, long pid, time_t now, nt_agent_opts
             strcmp(tok, "build") == 0) {
             char msg[256];
             snprintf(msg, sizeof msg, "option '%s' is no longer supported by GraalVM's agent; ignoring it", tok);
+            for (char *c = msg; *c; c++) /* one line, as every message */
+                if ((unsigned char)*c < 0x20 || *c == 0x7f)
+                    *c = '?';
             char *m = strdup(msg);
             if (!m || paths_push(&o->notices, m) != 0)
                 rc = fail(err, en, "out of memory");
@@ -286,7 +358,15 @@ int nt_agent_opts_parse(const char *options, long pid, time_t now, nt_agent_opts
     free(copy);
     if (rc == 0 && o->trace_output && o->write_period_secs > 0)
         rc = fail(err, en, "config-write-period-secs works with config output only, not with trace-output");
-    if (rc == 0 && outputs == 0) {
+    if (rc == 0 && o->check_configs.n == 0 &&
+        (o->check_report || o->check_fail_exit || o->check_bt_all || !o->check_bt_clojure ||
+         o->check_bt_packages.n))
+        rc = fail(err, en, "check-report, check-fail and check-build-time-init need "
+                           "check-config=DIR (the configs to check against)");
+    if (rc == 0 && o->check_configs.n > 0 && outputs > 0)
+        rc = fail(err, en, "check-config writes no configuration: remove config-output-dir, "
+                           "config-merge-dir and trace-output (the report goes to check-report=FILE)");
+    if (rc == 0 && outputs == 0 && o->check_configs.n == 0) {
         o->default_output = 1;
         o->output_dir = nt_agent_expand_path("native-image-agent_config-pid{pid}-{datetime}", pid, now);
         if (!o->output_dir)

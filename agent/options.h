@@ -43,6 +43,13 @@ typedef struct nt_agent_opts {
     nt_agent_format format;       /* format=legacy|combined; default legacy */
     char *log_file;               /* log=FILE; NULL = stderr */
     int verbose;                  /* verbose */
+    /* check mode (nitrace): test every access against configs instead of writing config */
+    nt_agent_paths check_configs; /* check-config=DIR[:DIR...] (repeatable, expanded) */
+    char *check_report;           /* check-report=FILE (expanded); NULL = log only */
+    int check_fail_exit;          /* check-fail=exit (1) or log (0, default) */
+    int check_bt_all;             /* check-build-time-init=all */
+    int check_bt_clojure;         /* check-build-time-init includes clojure (the default) */
+    nt_agent_paths check_bt_packages; /* check-build-time-init=PKG[:PKG...] */
     /* messages to print once the log is open (e.g. ignored historic options) */
     nt_agent_paths notices;
 } nt_agent_opts;

@@ -8,9 +8,10 @@
 #include <string.h>
 
 #include "agent_priv.h"
+#include "check.h"
 #include "nitrace/map.h"
 
-static _Thread_local int in_agent;
+static _Thread_local int in_agent __attribute__((tls_model("initial-exec")));
 
 int nt_enter(void)
 {
@@ -134,6 +135,8 @@ int nt_stack_context(jvmtiEnv *jvmti, int caller_depth, nt_rec_context *ctx, cha
         if ((*jvmti)->GetStackTrace(jvmti, NULL, depth, NT_STACK_CHUNK, frames, &count) !=
             JVMTI_ERROR_NONE)
             return depth == caller_depth ? -1 : 0;
+        if (depth == caller_depth && nt_agent_check_on())
+            ctx->frames = nt_agent_check_frames(jvmti, frames, count); /* first sightings only */
         for (jint i = 0; i < count; i++) {
             const method_facts *f = facts_of(jvmti, frames[i].method);
             if (!f)

@@ -10,6 +10,7 @@
 #include "nitrace/ops.h"
 #include "nitrace/trace.h"
 #include "ops_priv.h"
+#include "sbuf_priv.h"
 #include "trace_priv.h"
 
 /* ---- the built-in rules: ONE table --------------------------------------- */
@@ -383,43 +384,6 @@ static int line_cmp(const void *a, const void *b)
 }
 
 /* ---- entry texts and atom keys --------------------------------------------- */
-typedef struct sbuf {
-    char *s;
-    size_t len, cap;
-    int oom;
-} sbuf;
-
-static void sb_add(sbuf *b, const char *t)
-{
-    size_t l = strlen(t);
-    if (b->oom)
-        return;
-    if (b->len + l + 1 > b->cap) {
-        size_t nc = b->cap ? b->cap : 64;
-        while (nc < b->len + l + 1)
-            nc *= 2;
-        char *ns = realloc(b->s, nc);
-        if (!ns) {
-            b->oom = 1;
-            return;
-        }
-        b->s = ns;
-        b->cap = nc;
-    }
-    memcpy(b->s + b->len, t, l + 1);
-    b->len += l;
-}
-
-/* take the text; NULL on NOMEM */
-static char *sb_take(sbuf *b)
-{
-    if (b->oom || !b->s) {
-        free(b->s);
-        return b->oom ? NULL : strdup("");
-    }
-    return b->s;
-}
-
 static const char *set_name(const nt_config *c, const nt_typeset *s)
 {
     if (s == &c->reflection)
@@ -444,49 +408,49 @@ static unsigned set_kind(const nt_config *c, const nt_typeset *s)
 
 static char *method_text(const nt_method *m)
 {
-    sbuf b = {0};
-    sb_add(&b, m->name);
-    sb_add(&b, "(");
+    nt_sbuf b = {0};
+    nt_sb_puts(&b, m->name);
+    nt_sb_puts(&b, "(");
     if (m->any_params) {
-        sb_add(&b, "*");
+        nt_sb_puts(&b, "*");
     } else {
         for (size_t i = 0; i < m->params.n; i++) {
             if (i)
-                sb_add(&b, ", ");
-            sb_add(&b, m->params.v[i]);
+                nt_sb_puts(&b, ", ");
+            nt_sb_puts(&b, m->params.v[i]);
         }
     }
-    sb_add(&b, ")");
-    return sb_take(&b);
+    nt_sb_puts(&b, ")");
+    return nt_sb_take(&b);
 }
 
 /* what: 'T' type, 'M' method, 'F' field, 'X' flag; detail: member text / flag name */
 static char *atom_key(const char *set, const char *tdkey, char what, const char *detail)
 {
-    sbuf b = {0};
+    nt_sbuf b = {0};
     char w[3] = {what, '|', 0};
-    sb_add(&b, set);
-    sb_add(&b, "|");
-    sb_add(&b, tdkey);
-    sb_add(&b, "|");
-    sb_add(&b, w);
-    sb_add(&b, detail ? detail : "");
-    return sb_take(&b);
+    nt_sb_puts(&b, set);
+    nt_sb_puts(&b, "|");
+    nt_sb_puts(&b, tdkey);
+    nt_sb_puts(&b, "|");
+    nt_sb_puts(&b, w);
+    nt_sb_puts(&b, detail ? detail : "");
+    return nt_sb_take(&b);
 }
 
 static char *entry_text(const char *tdkey, char what, const char *detail)
 {
-    sbuf b = {0};
-    sb_add(&b, tdkey);
+    nt_sbuf b = {0};
+    nt_sb_puts(&b, tdkey);
     if (what == 'M')
-        sb_add(&b, " method ");
+        nt_sb_puts(&b, " method ");
     else if (what == 'F')
-        sb_add(&b, " field ");
+        nt_sb_puts(&b, " field ");
     else if (what == 'X')
-        sb_add(&b, " flag ");
+        nt_sb_puts(&b, " flag ");
     if (what != 'T')
-        sb_add(&b, detail);
-    return sb_take(&b);
+        nt_sb_puts(&b, detail);
+    return nt_sb_take(&b);
 }
 
 static const char *res_kind_name(nt_res_kind k)
@@ -496,29 +460,29 @@ static const char *res_kind_name(nt_res_kind k)
 
 static char *res_key(const nt_resource *r)
 {
-    sbuf b = {0};
-    sb_add(&b, "resources|");
-    sb_add(&b, res_kind_name(r->kind));
-    sb_add(&b, "|");
-    sb_add(&b, r->module ? r->module : "");
-    sb_add(&b, "|");
-    sb_add(&b, r->value);
-    return sb_take(&b);
+    nt_sbuf b = {0};
+    nt_sb_puts(&b, "resources|");
+    nt_sb_puts(&b, res_kind_name(r->kind));
+    nt_sb_puts(&b, "|");
+    nt_sb_puts(&b, r->module ? r->module : "");
+    nt_sb_puts(&b, "|");
+    nt_sb_puts(&b, r->value);
+    return nt_sb_take(&b);
 }
 
 static char *res_text(const nt_resource *r)
 {
-    sbuf b = {0};
+    nt_sbuf b = {0};
     if (r->kind != NT_RES_GLOB) {
-        sb_add(&b, res_kind_name(r->kind));
-        sb_add(&b, " ");
+        nt_sb_puts(&b, res_kind_name(r->kind));
+        nt_sb_puts(&b, " ");
     }
     if (r->module) {
-        sb_add(&b, r->module);
-        sb_add(&b, ":");
+        nt_sb_puts(&b, r->module);
+        nt_sb_puts(&b, ":");
     }
-    sb_add(&b, r->value);
-    return sb_take(&b);
+    nt_sb_puts(&b, r->value);
+    return nt_sb_take(&b);
 }
 
 /* The resource name rules match: the literal path of a literal glob or a
@@ -618,19 +582,19 @@ static char *atom_summary(const atom *a, int runtime)
     if (nt_strv_copy(&v, runtime ? &a->rt : &a->bt) != NT_OK)
         return NULL;
     nt_strv_sort(&v);
-    sbuf b = {0};
+    nt_sbuf b = {0};
     for (size_t i = 0; i < v.n && i < ATOM_SHOWN; i++) {
         if (i)
-            sb_add(&b, "; ");
-        sb_add(&b, v.v[i]);
+            nt_sb_puts(&b, "; ");
+        nt_sb_puts(&b, v.v[i]);
     }
     if (v.n > ATOM_SHOWN) {
         char more[64];
         snprintf(more, sizeof more, "; +%zu more", v.n - ATOM_SHOWN);
-        sb_add(&b, more);
+        nt_sb_puts(&b, more);
     }
     nt_strv_free(&v);
-    return sb_take(&b);
+    return nt_sb_take(&b);
 }
 
 typedef struct ev_ctx {
@@ -640,24 +604,28 @@ typedef struct ev_ctx {
 
 static char *ctx_desc(const nt_rec_context *c, int bt)
 {
-    sbuf b = {0};
-    sb_add(&b, c->main_phase ? "main" : "startup");
+    nt_sbuf b = {0};
+    nt_sb_puts(&b, c->main_phase ? "main" : "startup");
     if (c->clojure_loading)
-        sb_add(&b, " ns-loading");
+        nt_sb_puts(&b, " ns-loading");
     if (c->clinit_class) {
-        sb_add(&b, " clinit=");
-        sb_add(&b, c->clinit_class);
+        nt_sb_puts(&b, " clinit=");
+        nt_sb_puts(&b, c->clinit_class);
     }
     if (c->caller_class) {
-        sb_add(&b, " caller=");
-        sb_add(&b, c->caller_class);
+        nt_sb_puts(&b, " caller=");
+        nt_sb_puts(&b, c->caller_class);
     }
     if (c->jni_library) {
-        sb_add(&b, " jni=");
-        sb_add(&b, c->jni_library);
+        nt_sb_puts(&b, " jni=");
+        nt_sb_puts(&b, c->jni_library);
     }
-    sb_add(&b, bt ? " [build-time]" : " [run-time]");
-    return sb_take(&b);
+    if (c->jni_function) {
+        nt_sb_puts(&b, " function=");
+        nt_sb_puts(&b, c->jni_function);
+    }
+    nt_sb_puts(&b, bt ? " [build-time]" : " [run-time]");
+    return nt_sb_take(&b);
 }
 
 /* Record the contexts of one event against one atom of its scratch config. */
@@ -683,12 +651,12 @@ static nt_status note_atom(pctx *p, const char *key, unsigned kind, const char *
             const nt_prune_rule *r = first_rule(p, kind, name, NULL, cx[i].rc.caller_class, 1);
             if (r && r->action == NT_PRUNE_DROP) {
                 bt = 1;
-                sbuf b = {0};
-                sb_add(&b, desc);
-                sb_add(&b, " [rule ");
-                sb_add(&b, r->id);
-                sb_add(&b, "]");
-                if (!(own = sb_take(&b)))
+                nt_sbuf b = {0};
+                nt_sb_puts(&b, desc);
+                nt_sb_puts(&b, " [rule ");
+                nt_sb_puts(&b, r->id);
+                nt_sb_puts(&b, "]");
+                if (!(own = nt_sb_take(&b)))
                     return NT_ERR_NOMEM;
                 desc = own;
             }
@@ -750,20 +718,20 @@ static nt_status note_config(pctx *p, const nt_config *s, int mh, const ev_ctx *
         free(nm);
     }
     for (size_t i = 0; i < s->n_bundles && st == NT_OK; i++) {
-        sbuf b = {0};
-        sb_add(&b, "bundles|");
-        sb_add(&b, s->bundles[i].module ? s->bundles[i].module : "");
-        sb_add(&b, "|");
-        sb_add(&b, s->bundles[i].name);
-        char *k = sb_take(&b);
+        nt_sbuf b = {0};
+        nt_sb_puts(&b, "bundles|");
+        nt_sb_puts(&b, s->bundles[i].module ? s->bundles[i].module : "");
+        nt_sb_puts(&b, "|");
+        nt_sb_puts(&b, s->bundles[i].name);
+        char *k = nt_sb_take(&b);
         st = k ? note_atom(p, k, 0, NULL, mh, cx, n_cx) : NT_ERR_NOMEM;
         free(k);
     }
     for (size_t i = 0; i < s->n_predefined && st == NT_OK; i++) {
-        sbuf b = {0};
-        sb_add(&b, "predefined|");
-        sb_add(&b, s->predefined[i].hash);
-        char *k = sb_take(&b);
+        nt_sbuf b = {0};
+        nt_sb_puts(&b, "predefined|");
+        nt_sb_puts(&b, s->predefined[i].hash);
+        char *k = nt_sb_take(&b);
         st = k ? note_atom(p, k, 0, NULL, mh, cx, n_cx) : NT_ERR_NOMEM;
         free(k);
     }
@@ -996,11 +964,11 @@ static nt_status prune_type(pctx *p, nt_typeset *s, size_t idx, int with_prov, i
             } else if (a && !a->runtime && a->mh) {
                 char *et = entry_text(tk, 'M', mt);
                 char *sum = et ? atom_summary(a, 0) : NULL;
-                sbuf b = {0};
-                sb_add(&b, "method-handle lookup, kept whatever its context (the handle is "
+                nt_sbuf b = {0};
+                nt_sb_puts(&b, "method-handle lookup, kept whatever its context (the handle is "
                            "invoked at run time): ");
-                sb_add(&b, sum ? sum : "");
-                char *pv = sb_take(&b);
+                nt_sb_puts(&b, sum ? sum : "");
+                char *pv = nt_sb_take(&b);
                 st = et && sum && pv
                          ? report_add(p->rep, NT_PRUNE_KEPT, sn, et, "method-handle", pv)
                          : NT_ERR_NOMEM;
@@ -1120,12 +1088,12 @@ static nt_status prune_other(pctx *p)
     nt_status st = NT_OK;
     for (size_t i = p->c->n_bundles; i-- > 0 && st == NT_OK;) {
         nt_bundle *b = &p->c->bundles[i];
-        sbuf kb = {0};
-        sb_add(&kb, "bundles|");
-        sb_add(&kb, b->module ? b->module : "");
-        sb_add(&kb, "|");
-        sb_add(&kb, b->name);
-        char *k = sb_take(&kb);
+        nt_sbuf kb = {0};
+        nt_sb_puts(&kb, "bundles|");
+        nt_sb_puts(&kb, b->module ? b->module : "");
+        nt_sb_puts(&kb, "|");
+        nt_sb_puts(&kb, b->name);
+        char *k = nt_sb_take(&kb);
         atom *a = NULL;
         if (!k) {
             st = NT_ERR_NOMEM;
@@ -1167,10 +1135,10 @@ static nt_status rewrite_members(pctx *p)
                     return NT_ERR_NOMEM;
                 char *mt = method_text(me);
                 char *et = mt ? entry_text(t->td.name, 'M', mt) : NULL;
-                sbuf pb = {0};
-                sb_add(&pb, "moved to ");
-                sb_add(&pb, r->rewrite_class);
-                char *pv = sb_take(&pb);
+                nt_sbuf pb = {0};
+                nt_sb_puts(&pb, "moved to ");
+                nt_sb_puts(&pb, r->rewrite_class);
+                char *pv = nt_sb_take(&pb);
                 st = et && pv ? report_add(p->rep, NT_PRUNE_REWRITTEN, sn, et, r->id, pv)
                               : NT_ERR_NOMEM;
                 free(mt);

@@ -27,6 +27,7 @@
 typedef struct rec_ctx {
     struct rec_ctx *next;      /* older context of the same event */
     char *caller, *clinit, *jni_lib, *jni_fn;
+    char *frames;              /* check mode: top frames (not part of the identity) */
     int clojure, main_phase;   /* 0/1 */
 } rec_ctx;
 
@@ -79,6 +80,7 @@ static void ctx_free(rec_ctx *c)
     free(c->clinit);
     free(c->jni_lib);
     free(c->jni_fn);
+    free(c->frames);
     free(c);
 }
 
@@ -145,6 +147,7 @@ static rec_ctx *ctx_new(const nt_rec_context *x)
     c->clinit = dup_opt(x->clinit_class, &fail);
     c->jni_lib = dup_opt(x->jni_library, &fail);
     c->jni_fn = dup_opt(x->jni_function, &fail);
+    c->frames = dup_opt(x->frames, &fail);
     c->clojure = x->clojure_loading != 0;
     c->main_phase = x->main_phase != 0;
     if (fail) {
@@ -340,6 +343,20 @@ static void snapshot_free(snapshot *s)
     free(s->heads);
 }
 
+/* For a JNI event: the native library of its contexts when every context
+ * (as of the snapshot) names one inside a registered JDK home
+ * (nt_native_home_add), else NULL -- an access also made by the program's own
+ * native code, or of unknown origin, is kept. */
+static const char *jdk_native_library(const nt_event *e, const rec_ctx *head)
+{
+    if (!head || !e->tracer || strcmp(e->tracer, "jni") != 0)
+        return NULL;
+    for (const rec_ctx *c = head; c; c = c->next)
+        if (!nt_native_home_contains(c->jni_lib))
+            return NULL;
+    return head->jni_lib;
+}
+
 nt_status nt_recorder_build(nt_recorder *r, nt_config *out, const struct nt_filter_set *f,
                             nt_diags *d)
 {
@@ -347,7 +364,7 @@ nt_status nt_recorder_build(nt_recorder *r, nt_config *out, const struct nt_filt
     if (!r || !out)
         return nt_diag_add(d, NT_ERR_INVAL, "", 0, 0, NULL, "nt_recorder_build: no recorder or config");
     snapshot s;
-    if (take_snapshot(r, REPLAY, 0, 0, &s) != 0)
+    if (take_snapshot(r, REPLAY, 0, 1, &s) != 0)
         return nt_diag_add(d, NT_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
     nt_trace_state st;
     nt_trace_state_init(&st);
@@ -357,6 +374,7 @@ nt_status nt_recorder_build(nt_recorder *r, nt_config *out, const struct nt_filt
         nt_event *ev = NULL;
         nt_status ps = nt_event_parse(s.recs[i]->text, s.recs[i]->len, label, &ev, d);
         if (ps == NT_OK) {
+            ev->native_library = jdk_native_library(ev, s.heads[i]);
             ps = nt_process_event(out, &st, ev, f, d);
             nt_event_free(ev);
         }
@@ -550,6 +568,43 @@ static void ctx_view(const rec_ctx *c, nt_rec_context *x)
     x->main_phase = c->main_phase;
     x->jni_library = c->jni_lib;
     x->jni_function = c->jni_fn;
+    x->frames = c->frames;
+}
+
+nt_status nt_recorder_visit(nt_recorder *r, nt_recorder_visit_fn fn, void *user)
+{
+    if (!r || !fn)
+        return NT_ERR_INVAL;
+    snapshot s;
+    if (take_snapshot(r, DISTINCT, 0, 1, &s) != 0)
+        return NT_ERR_NOMEM;
+    nt_status st = NT_OK;
+    nt_rec_context *v = NULL;
+    size_t cap = 0;
+    for (size_t i = 0; i < s.n && st == NT_OK; i++) {
+        size_t n = 0;
+        for (const rec_ctx *c = s.heads[i]; c; c = c->next)
+            n++;
+        if (n > cap) {
+            nt_rec_context *nv = realloc(v, n * sizeof *nv);
+            if (!nv) {
+                st = NT_ERR_NOMEM;
+                break;
+            }
+            v = nv;
+            cap = n;
+        }
+        n = 0;
+        for (const rec_ctx *c = s.heads[i]; c; c = c->next) {
+            memset(&v[n], 0, sizeof v[n]);
+            ctx_view(c, &v[n++]);
+        }
+        if (fn(user, s.recs[i]->text, v, n) != 0)
+            st = NT_ERR_INVAL;
+    }
+    free(v);
+    snapshot_free(&s);
+    return st;
 }
 
 nt_status nt_recorder_merge(nt_recorder *into, nt_recorder *from)

@@ -37,6 +37,8 @@ int cmd_diff(int argc, char **argv, const cli_cmd *self);
 int cmd_stats(int argc, char **argv, const cli_cmd *self);
 int cmd_validate(int argc, char **argv, const cli_cmd *self);
 int cmd_prune(int argc, char **argv, const cli_cmd *self);
+int cmd_check(int argc, char **argv, const cli_cmd *self);
+int cmd_jni_scan(int argc, char **argv, const cli_cmd *self);
 
 /* ---- usage errors and diagnostics ------------------------------------- */
 

@@ -32,6 +32,10 @@ typedef struct nt_rec_context {
     int main_phase;            /* the program's main phase had begun */
     const char *jni_library;   /* JNI: path of the native library that called */
     const char *jni_function;  /* JNI: symbol of the native function that called */
+    /* Check mode: the top stack frames at the access, one "cls.method(File:line)" per line.
+     * Not part of the context's identity: the recorder keeps the first one given for each
+     * (event, context) pair and does not write it to the provenance. NULL: none. */
+    const char *frames;
 } nt_rec_context;
 
 typedef struct nt_recorder nt_recorder;
@@ -70,7 +74,11 @@ unsigned long nt_recorder_generation(nt_recorder *r);
  * skipped (NT_ERR_PARSE at the end); NT_ERR_NOMEM stops. Known limit: the
  * launcher JNI heuristic ignores JNI accesses until the launcher's start-up
  * sequence is over; such an access repeated identically after it, in the
- * same segment, is still only replayed at its first position. */
+ * same segment, is still only replayed at its first position. A JNI event
+ * whose every context names a native library inside a JDK home registered
+ * with nt_native_home_add (the running JDK's own native code) is handed to
+ * nt_process_event marked as such, and the built-in heuristic filter drops
+ * it (f without that filter keeps it). */
 nt_status nt_recorder_build(nt_recorder *r, nt_config *out, const struct nt_filter_set *f,
                             nt_diags *d);
 
@@ -84,6 +92,17 @@ nt_status nt_recorder_build(nt_recorder *r, nt_config *out, const struct nt_filt
  * time of the call (the `from` of the next call). Caller frees; NULL on
  * NOMEM. */
 char *nt_recorder_trace_lines(nt_recorder *r, size_t from, size_t *next);
+
+/* Call fn for every distinct event, in first-seen order, with its compact
+ * JSON text (nt_event_to_json) and the contexts it was seen in (newest
+ * first; frames included). Meta events are visited too (with no contexts).
+ * The text and contexts are valid during the call only. fn returns 0 to go
+ * on, non-zero to stop (returned as NT_ERR_INVAL). The events are a snapshot
+ * taken under the lock; fn runs without it. Returns NT_OK, NT_ERR_NOMEM, or
+ * NT_ERR_INVAL (NULL arguments, or fn stopped). */
+typedef int (*nt_recorder_visit_fn)(void *user, const char *event_text,
+                                    const nt_rec_context *ctxs, size_t n_ctxs);
+nt_status nt_recorder_visit(nt_recorder *r, nt_recorder_visit_fn fn, void *user);
 
 /* The provenance document (format in docs/provenance.md): for every
  * distinct event, the event and the list of contexts it was seen in. Sorted,

@@ -86,8 +86,45 @@ static void test_errors(void)
     NT_CHECK(parse("log=", &o, err) == -1);
 }
 
+static void test_check_options(void)
+{
+    nt_agent_opts o;
+    char err[512];
+    NT_CHECK(parse("check-config=/a/{pid}:/b,check-config=/c,check-report=/r-{pid}.json,"
+                   "check-fail=exit,check-build-time-init=clojure:com.example,"
+                   "config-write-period-secs=1", &o, err) == 0);
+    NT_CHECK(o.check_configs.n == 3);
+    if (o.check_configs.n == 3) {
+        NT_CHECK_STR(o.check_configs.v[0], "/a/4242");
+        NT_CHECK_STR(o.check_configs.v[2], "/c");
+    }
+    NT_CHECK_STR(o.check_report, "/r-4242.json");
+    NT_CHECK(o.check_fail_exit == 1 && o.check_bt_clojure == 1 && o.check_bt_all == 0);
+    NT_CHECK(o.check_bt_packages.n == 1 && strcmp(o.check_bt_packages.v[0], "com.example") == 0);
+    NT_CHECK(o.output_dir == NULL && !o.default_output); /* check mode writes no config */
+    nt_agent_opts_free(&o);
+    NT_CHECK(parse("check-config=/a", &o, err) == 0);
+    NT_CHECK(o.check_fail_exit == 0 && o.check_bt_clojure == 1 && !o.check_report);
+    nt_agent_opts_free(&o);
+    NT_CHECK(parse("check-config=/a,check-build-time-init=none", &o, err) == 0);
+    NT_CHECK(o.check_bt_clojure == 0 && o.check_bt_all == 0 && o.check_bt_packages.n == 0);
+    nt_agent_opts_free(&o);
+    NT_CHECK(parse("check-config=/a,check-build-time-init=all", &o, err) == 0);
+    NT_CHECK(o.check_bt_all == 1);
+    nt_agent_opts_free(&o);
+    NT_CHECK(parse("check-config=/a,config-output-dir=/o", &o, err) == -1);
+    NT_CHECK(strstr(err, "writes no configuration") != NULL);
+    NT_CHECK(parse("check-report=/r.json", &o, err) == -1);
+    NT_CHECK(strstr(err, "need check-config") != NULL);
+    NT_CHECK(parse("check-config=/a,check-fail=maybe", &o, err) == -1);
+    NT_CHECK(strstr(err, "exit or log") != NULL);
+    NT_CHECK(parse("check-config=", &o, err) == -1);
+    NT_CHECK(parse("check-config=/a,check-report=", &o, err) == -1);
+}
+
 int main(void)
 {
+    NT_RUN(test_check_options);
     NT_RUN(test_defaults);
     NT_RUN(test_graalvm_line);
     NT_RUN(test_errors);
