@@ -174,6 +174,12 @@ static void go_live(jvmtiEnv *jvmti, JNIEnv *env)
 {
     if (nt_g.live)
         return;
+    /* The live phase begins before the hooks do: once a JDK class is
+     * retransformed, another thread (a program we attach to) can make an
+     * access at once, and an access recorded in the start phase would be
+     * dropped by the heuristic filter and, known from then on, never recorded
+     * again. */
+    meta("phase_change", "live", NULL, -1);
     /* the agent's own JNI calls below must not be recorded; their local
      * references go away with the frame */
     int entered = nt_enter();
@@ -189,7 +195,6 @@ static void go_live(jvmtiEnv *jvmti, JNIEnv *env)
     if (entered)
         nt_leave();
     nt_g.live = 1;
-    meta("phase_change", "live", NULL, -1);
     writer_start();
 }
 
