@@ -11,6 +11,7 @@
 #include "nitrace/map.h"
 #include "nitrace/ops.h"
 #include "ops_priv.h"
+#include "prune_priv.h"
 #include "sbuf_priv.h"
 #include "trace_priv.h"
 
@@ -463,54 +464,6 @@ static nt_status test_scratch(const nt_checker *ck, ev_cache *e, const nt_config
     return st;
 }
 
-/* Packages holding an `__init` class (a Clojure namespace), as prune finds them: any
- * string ending in "__init" or "__init.class", '/' read as '.'. */
-static int ends_with(const char *s, const char *suffix)
-{
-    size_t l = strlen(s), m = strlen(suffix);
-    return l >= m && strcmp(s + l - m, suffix) == 0;
-}
-
-static nt_status ns_package_of(const char *s, nt_strv *out)
-{
-    size_t l = strlen(s);
-    if (ends_with(s, "__init.class"))
-        l -= strlen(".class");
-    else if (!ends_with(s, "__init"))
-        return NT_OK;
-    char buf[1024];
-    if (l >= sizeof buf)
-        return NT_OK;
-    for (size_t i = 0; i < l; i++)
-        buf[i] = s[i] == '/' ? '.' : s[i];
-    buf[l] = '\0';
-    char *dot = strrchr(buf, '.');
-    if (dot)
-        *dot = '\0';
-    else
-        buf[0] = '\0';
-    return nt_strv_add_unique(out, buf);
-}
-
-static nt_status collect_ns(json_t *v, nt_strv *out)
-{
-    if (json_is_string(v))
-        return ns_package_of(json_string_value(v), out);
-    if (json_is_array(v)) {
-        for (size_t i = 0; i < json_array_size(v); i++)
-            if (collect_ns(json_array_get(v, i), out) != NT_OK)
-                return NT_ERR_NOMEM;
-    } else if (json_is_object(v)) {
-        const char *k;
-        json_t *x;
-        json_object_foreach(v, k, x) {
-            if (collect_ns(x, out) != NT_OK)
-                return NT_ERR_NOMEM;
-        }
-    }
-    return NT_OK;
-}
-
 static int is_mh_lookup(const char *fn)
 {
     return is_fn(fn, "findMethodHandle") || is_fn(fn, "findConstructorHandle");
@@ -528,7 +481,7 @@ static ev_cache *verdict(nt_checker *ck, const char *text, nt_diags *d)
     nt_status st = NT_OK;
     json_t *root = json_loads(text, JSON_ALLOW_NUL, NULL);
     if (root) {
-        st = collect_ns(root, &e->ns_pkgs);
+        st = nt_prune_collect_ns_packages(root, &e->ns_pkgs);
         json_decref(root);
     }
     nt_event *ev = NULL;
@@ -601,7 +554,7 @@ static int visit_ns(run_state *rs, const char *text, const nt_rec_context *ctxs,
     for (size_t i = 0; i < n; i++) {
         const char *s[] = {ctxs[i].caller_class, ctxs[i].clinit_class};
         for (size_t k = 0; k < 2; k++)
-            if (s[k] && ns_package_of(s[k], &rs->ns) != NT_OK)
+            if (s[k] && nt_prune_ns_package_of(s[k], &rs->ns) != NT_OK)
                 goto nomem;
     }
     return 0;

@@ -1,6 +1,7 @@
 /* JNI native-method symbol names: decoding and encoding. See
  * include/nitrace/jni_mangle.h for the rules. */
 #include "nitrace/jni_mangle.h"
+#include "sbuf_priv.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -8,60 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- a growable byte buffer --------------------------------------------- */
+/* ---- text buffers (sbuf_priv.h) ----------------------------------------- */
 
-typedef struct buf {
-    char *p;
-    size_t n, cap;
-    int oom;
-} buf;
-
-static void b_add(buf *b, const char *s, size_t n)
+static void b_char(nt_sbuf *b, char c)
 {
-    if (b->oom)
-        return;
-    if (b->n + n + 1 > b->cap) {
-        size_t nc = b->cap ? b->cap : 32;
-        while (nc < b->n + n + 1)
-            nc *= 2;
-        char *np = realloc(b->p, nc);
-        if (!np) {
-            b->oom = 1;
-            return;
-        }
-        b->p = np;
-        b->cap = nc;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-}
-
-static void b_str(buf *b, const char *s)
-{
-    b_add(b, s, strlen(s));
-}
-
-static void b_char(buf *b, char c)
-{
-    b_add(b, &c, 1);
-}
-
-/* The buffer's text (an empty string when nothing was added); NULL on NOMEM. */
-static char *b_take(buf *b)
-{
-    if (!b->oom && !b->p)
-        b_add(b, "", 0);
-    if (b->oom) {
-        free(b->p);
-        b->p = NULL;
-        return NULL;
-    }
-    return b->p;
+    nt_sb_putn(b, &c, 1);
 }
 
 /* UTF-8 encoding of code point cp. */
-static void b_utf8(buf *b, uint32_t cp)
+static void b_utf8(nt_sbuf *b, uint32_t cp)
 {
     char s[4];
     size_t n;
@@ -84,7 +40,7 @@ static void b_utf8(buf *b, uint32_t cp)
         s[3] = (char)(0x80 | (cp & 0x3f));
         n = 4;
     }
-    b_add(b, s, n);
+    nt_sb_putn(b, s, n);
 }
 
 /* Next code point of UTF-8 text *s (advanced); -1 when the bytes are not
@@ -164,7 +120,7 @@ static long split(const char *s, size_t base, comp **out, int *oom, char *why, s
 {
     comp *v = NULL;
     size_t n = 0, cap = 0;
-    buf cur = {0};
+    nt_sbuf cur = {0};
     int cur_flag = 0;
     unsigned pending_hi = 0; /* a high surrogate waiting for its low half */
     size_t hi_at = 0;
@@ -186,7 +142,7 @@ static long split(const char *s, size_t base, comp **out, int *oom, char *why, s
                 v = nv;
                 cap = nc;
             }
-            char *t = b_take(&cur);
+            char *t = nt_sb_take(&cur);
             if (!t) {
                 *oom = 1;
                 goto fail;
@@ -255,7 +211,7 @@ static long split(const char *s, size_t base, comp **out, int *oom, char *why, s
     return (long)n;
 
 fail:
-    free(cur.p);
+    free(cur.s);
     for (size_t k = 0; k < n; k++)
         free(v[k].text);
     free(v);
@@ -322,7 +278,7 @@ nt_status nt_jni_demangle(const char *symbol, nt_jni_native *out, char *why, siz
         }
     long name_end = sig_at >= 0 ? sig_at : n; /* components [0, name_end): class..., method */
     nt_status st = NT_OK;
-    buf cls = {0}, sig = {0};
+    nt_sbuf cls = {0}, sig = {0};
     if (sig_at >= 0 && sig_at == n - 1) {
         why_set(why, why_n, "trailing \"_\"");
         st = NT_ERR_PARSE;
@@ -344,7 +300,7 @@ nt_status nt_jni_demangle(const char *symbol, nt_jni_native *out, char *why, siz
     for (long k = 0; k < name_end - 1; k++) {
         if (k)
             b_char(&cls, '.');
-        b_str(&cls, v[k].text);
+        nt_sb_puts(&cls, v[k].text);
     }
     if (sig_at >= 0) {
         b_char(&sig, '(');
@@ -358,29 +314,29 @@ nt_status nt_jni_demangle(const char *symbol, nt_jni_native *out, char *why, siz
             }
             if (k > first)
                 b_char(&sig, '/');
-            b_str(&sig, v[k].text);
+            nt_sb_puts(&sig, v[k].text);
         }
-        if (!sig.oom && !valid_args(sig.p + 1)) {
-            why_set(why, why_n, "\"%s\" is not an argument descriptor", sig.p + 1);
+        if (!sig.oom && !valid_args(sig.s + 1)) {
+            why_set(why, why_n, "\"%s\" is not an argument descriptor", sig.s + 1);
             st = NT_ERR_PARSE;
             goto done;
         }
         b_char(&sig, ')');
     }
-    out->class_name = b_take(&cls);
-    cls.p = NULL;
+    out->class_name = nt_sb_take(&cls);
+    cls.s = NULL;
     out->method = strdup(v[name_end - 1].text);
     if (sig_at >= 0) {
-        out->signature = b_take(&sig);
-        sig.p = NULL;
+        out->signature = nt_sb_take(&sig);
+        sig.s = NULL;
     }
     if (!out->class_name || !out->method || (sig_at >= 0 && !out->signature)) {
         nt_jni_native_free(out);
         st = NT_ERR_NOMEM;
     }
 done:
-    free(cls.p);
-    free(sig.p);
+    free(cls.s);
+    free(sig.s);
     for (long k = 0; k < n; k++)
         free(v[k].text);
     free(v);
@@ -399,16 +355,16 @@ void nt_jni_native_free(nt_jni_native *n)
 
 /* ---- encoding ----------------------------------------------------------- */
 
-static void mangle_unit(buf *b, unsigned u)
+static void mangle_unit(nt_sbuf *b, unsigned u)
 {
     char s[16];
     snprintf(s, sizeof s, "_0%04x", u & 0xffffu);
-    b_str(b, s);
+    nt_sb_puts(b, s);
 }
 
 /* Mangle UTF-8 text; dots become '/' when dots_are_slashes (Java class
  * names). Returns 0, or -1 on invalid UTF-8. */
-static int mangle_part(buf *b, const char *text, int dots_are_slashes)
+static int mangle_part(nt_sbuf *b, const char *text, int dots_are_slashes)
 {
     const unsigned char *s = (const unsigned char *)text;
     while (*s) {
@@ -420,11 +376,11 @@ static int mangle_part(buf *b, const char *text, int dots_are_slashes)
         else if (cp == '/' || (cp == '.' && dots_are_slashes))
             b_char(b, '_');
         else if (cp == '_')
-            b_str(b, "_1");
+            nt_sb_puts(b, "_1");
         else if (cp == ';')
-            b_str(b, "_2");
+            nt_sb_puts(b, "_2");
         else if (cp == '[')
-            b_str(b, "_3");
+            nt_sb_puts(b, "_3");
         else if (cp >= 0x10000) {
             uint32_t v = (uint32_t)cp - 0x10000;
             mangle_unit(b, 0xd800 + (v >> 10));
@@ -439,8 +395,8 @@ char *nt_jni_mangle(const char *class_name, const char *method, const char *args
 {
     if (!class_name || !method)
         return NULL;
-    buf b = {0};
-    b_str(&b, "Java_");
+    nt_sbuf b = {0};
+    nt_sb_puts(&b, "Java_");
     int bad = mangle_part(&b, class_name, 1);
     b_char(&b, '_');
     bad |= mangle_part(&b, method, 0);
@@ -450,18 +406,18 @@ char *nt_jni_mangle(const char *class_name, const char *method, const char *args
             end--;
         char *inner = strndup(args + start, end - start);
         if (!inner) {
-            free(b.p);
+            free(b.s);
             return NULL;
         }
-        b_str(&b, "__");
+        nt_sb_puts(&b, "__");
         bad |= mangle_part(&b, inner, 0);
         free(inner);
     }
     if (bad) {
-        free(b.p);
+        free(b.s);
         return NULL;
     }
-    return b_take(&b);
+    return nt_sb_take(&b);
 }
 
 /* ---- readable parameter lists ------------------------------------------- */
@@ -480,7 +436,7 @@ char *nt_jni_params_text(const char *desc)
     char *inner = strndup(desc + 1, n - 2);
     if (!inner)
         return NULL;
-    buf b = {0};
+    nt_sbuf b = {0};
     b_char(&b, '(');
     const char *d = inner;
     int first = 1, bad = 0;
@@ -491,7 +447,7 @@ char *nt_jni_params_text(const char *desc)
             break;
         }
         if (!first)
-            b_str(&b, ", ");
+            nt_sb_puts(&b, ", ");
         first = 0;
         size_t dims = 0;
         while (d[dims] == '[')
@@ -502,17 +458,17 @@ char *nt_jni_params_text(const char *desc)
         } else {
             for (size_t i = 0; i < sizeof prims / sizeof *prims; i++)
                 if (prims[i][0][0] == d[dims])
-                    b_str(&b, prims[i][1]);
+                    nt_sb_puts(&b, prims[i][1]);
         }
         for (size_t i = 0; i < dims; i++)
-            b_str(&b, "[]");
+            nt_sb_puts(&b, "[]");
         d += len;
     }
     b_char(&b, ')');
     free(inner);
     if (bad) {
-        free(b.p);
+        free(b.s);
         return NULL;
     }
-    return b_take(&b);
+    return nt_sb_take(&b);
 }

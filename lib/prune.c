@@ -10,6 +10,7 @@
 #include "nitrace/ops.h"
 #include "nitrace/trace.h"
 #include "ops_priv.h"
+#include "prune_priv.h"
 #include "sbuf_priv.h"
 #include "trace_priv.h"
 
@@ -738,35 +739,37 @@ static nt_status note_config(pctx *p, const nt_config *s, int mh, const ev_ctx *
     return st;
 }
 
-/* Packages holding an `__init` class among every string of the document. */
-static nt_status collect_ns_packages(json_t *v, nt_strv *out)
+nt_status nt_prune_ns_package_of(const char *s, nt_strv *out)
 {
-    if (json_is_string(v)) {
-        const char *s = json_string_value(v);
-        char buf[1024];
-        size_t l = strlen(s);
-        if (ends_with(s, "__init.class"))
-            l -= strlen(".class");
-        else if (!ends_with(s, "__init"))
-            return NT_OK;
-        if (l >= sizeof buf)
-            return NT_OK;
-        for (size_t i = 0; i < l; i++)
-            buf[i] = s[i] == '/' ? '.' : s[i];
-        buf[l] = '\0';
-        char pkg[1024];
-        class_package(buf, pkg, sizeof pkg);
-        return nt_strv_add_unique(out, pkg);
-    }
+    char buf[1024];
+    size_t l = strlen(s);
+    if (ends_with(s, "__init.class"))
+        l -= strlen(".class");
+    else if (!ends_with(s, "__init"))
+        return NT_OK;
+    if (l >= sizeof buf)
+        return NT_OK;
+    for (size_t i = 0; i < l; i++)
+        buf[i] = s[i] == '/' ? '.' : s[i];
+    buf[l] = '\0';
+    char pkg[1024];
+    class_package(buf, pkg, sizeof pkg);
+    return nt_strv_add_unique(out, pkg);
+}
+
+nt_status nt_prune_collect_ns_packages(json_t *v, nt_strv *out)
+{
+    if (json_is_string(v))
+        return nt_prune_ns_package_of(json_string_value(v), out);
     if (json_is_array(v)) {
         for (size_t i = 0; i < json_array_size(v); i++)
-            if (collect_ns_packages(json_array_get(v, i), out) != NT_OK)
+            if (nt_prune_collect_ns_packages(json_array_get(v, i), out) != NT_OK)
                 return NT_ERR_NOMEM;
     } else if (json_is_object(v)) {
         const char *k;
         json_t *x;
         json_object_foreach(v, k, x) {
-            if (collect_ns_packages(x, out) != NT_OK)
+            if (nt_prune_collect_ns_packages(x, out) != NT_OK)
                 return NT_ERR_NOMEM;
         }
     }
@@ -798,7 +801,7 @@ static nt_status replay(pctx *p, nt_recorder *prov, nt_prune_report *rep)
     free(text);
     if (!root)
         return NT_ERR_NOMEM;
-    nt_status st = collect_ns_packages(json_object_get(root, "events"), &p->ns_packages);
+    nt_status st = nt_prune_collect_ns_packages(json_object_get(root, "events"), &p->ns_packages);
     json_t *events = json_object_get(root, "events");
     for (size_t i = 0; st == NT_OK && i < json_array_size(events); i++) {
         json_t *rec = json_array_get(events, i);
