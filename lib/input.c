@@ -76,7 +76,8 @@ nt_status nt_read_whole_file(const char *path, size_t max_bytes, char **out, siz
     }
     if (S_ISDIR(st.st_mode)) {
         close(fd);
-        return nt_diag_add(d, NT_ERR_IO, path, 0, 0, "pass a file, or read the directory as an input",
+        return nt_diag_add(d, NT_ERR_IO, path, 0, 0,
+                           "a file is expected at this path: rename or remove the directory",
                            "is a directory");
     }
     if (S_ISREG(st.st_mode) && (unsigned long long)st.st_size > max_bytes) {
