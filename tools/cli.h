@@ -150,6 +150,10 @@ nt_config *cli_load(char *const *paths, size_t n, const cli_input_opts *o, size_
  * dump: "out of memory" is said and -1 returned; else 0. */
 struct json_t;
 int cli_print_json(const struct json_t *root);
+/* Write c as reachability-metadata.json to standard output (cli_common.c);
+ * `what` names it in messages ("merged"). Warns about entries the combined
+ * file cannot express. Returns a CLI exit code. */
+int cli_write_combined_stdout(const nt_config *c, const char *what);
 
 /* "legacy" / "combined" -> fmt. Returns 0, or -1 for anything else. */
 int cli_parse_format(const char *s, nt_format *fmt);

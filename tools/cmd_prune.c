@@ -80,31 +80,6 @@ static void print_explain(FILE *f, const nt_prune_report *rep)
     }
 }
 
-static int write_stdout(const nt_config *c)
-{
-    nt_diags d;
-    nt_diags_init(&d);
-    char *text = nt_write_string(c, NT_FILE_COMBINED, &d);
-    cli_print_diags(&d);
-    nt_diags_free(&d);
-    if (!text) {
-        cli_say(NULL, "cannot serialize the pruned config (out of memory)");
-        return CLI_EXIT_OUTPUT;
-    }
-    size_t len = strlen(text);
-    int rc = CLI_EXIT_OK;
-    if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
-        cli_say("check the pipe or disk", "cannot write to standard output");
-        rc = CLI_EXIT_OUTPUT;
-    }
-    free(text);
-    if (rc == CLI_EXIT_OK && !nt_combined_expresses_all(c))
-        cli_say("use -o DIR to write them as legacy files",
-                "warning: reachability-metadata.json cannot express some entries; they were "
-                "left out of standard output");
-    return rc;
-}
-
 /* --build-time-init=all|clojure|PKG,... into o; the strings point into arg
  * copy *buf (caller frees) and *pkgs (caller frees). */
 static int parse_bti(const cli_cmd *self, const char *arg, nt_prune_opts *o, char **buf,
@@ -242,7 +217,7 @@ int cmd_prune(int argc, char **argv, const cli_cmd *self)
     } else {
         if (explain)
             print_explain(stderr, &rep);
-        if ((rc = write_stdout(c)) != CLI_EXIT_OK)
+        if ((rc = cli_write_combined_stdout(c, "pruned")) != CLI_EXIT_OK)
             goto done;
     }
     size_t removed = 0, kept = 0, rewritten = 0;
