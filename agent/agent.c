@@ -187,6 +187,8 @@ static void go_live(jvmtiEnv *jvmti, JNIEnv *env)
     if (nt_hooks_init(env) != 0 || nt_hookclass_define(env) != 0) {
         nt_fail("cannot install the interception hooks");
     } else {
+        nt_fastclass_define(env);
+        nt_debug("Java fast path %s", nt_fastclass_ready() ? "on" : "off");
         int n = nt_intercepts_start(jvmti, env);
         nt_debug("%d JDK methods intercepted", n < 0 ? nt_intercepts_applied() : n);
     }

@@ -1215,7 +1215,12 @@ cf_status cf_instrument(const cf_class *c, const char *hook_class, const cf_hook
         unsigned hdesc = cpx_utf8(&x, hd);
         unsigned nat = cpx_ref(&x, TAG_NAMEANDTYPE, hname, hdesc, 1);
         free(hd);
-        mref[i] = (uint16_t)cpx_ref(&x, TAG_METHODREF, hook_cls, nat, 1);
+        unsigned owner = hook_cls;
+        if (sp->hook_class && strcmp(sp->hook_class, hook_class) != 0)
+            owner = strlen(sp->hook_class) > 65535u
+                        ? 0
+                        : cpx_ref(&x, TAG_CLASS, cpx_utf8(&x, sp->hook_class), 0, 0);
+        mref[i] = (uint16_t)cpx_ref(&x, TAG_METHODREF, owner, nat, 1);
         if (!mref[i]) {
             st = fail(err, err_size, x.buf.oom ? CF_ERR_NOMEM : CF_ERR_UNSUPPORTED,
                       "cannot add constants (constant pool full or out of memory)");

@@ -115,10 +115,13 @@ typedef struct cf_hook_spec {
     const char *method_desc; /* e.g. "(Ljava/lang/String;)Ljava/lang/Class;" */
     const char *hook_name;   /* name of the static void method in the hook class */
     unsigned flags;          /* CF_HOOK_* */
+    const char *hook_class;  /* internal name of the class declaring the hook; NULL: the
+                                hook_class argument of cf_instrument() */
 } cf_hook_spec;
 
 /* Rewrites the class so that each method matching a spec calls its hook first (see top).
- * hook_class is an internal name ("java/lang/NitraceHook"). Specs whose method is absent
+ * hook_class is an internal name ("java/lang/NitraceHook"), the owner of every hook whose spec
+ * names none. Specs whose method is absent
  * are skipped (not an error); if `done` is not NULL, done[i] is set to 1 when specs[i] was
  * applied, else 0. Two specs naming the same method are an error (CF_ERR_ARG).
  *

@@ -2,6 +2,7 @@
  * `public static native void` per intercepted method, defined with the boot
  * loader in its unnamed module, read by every module (AddModuleReads), its
  * natives bound to agent/hooks.c with RegisterNatives. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,6 +70,7 @@ typedef struct hm {
     const char *name;
     char *desc;
     void *fn;
+    char *own_name; /* malloc'd name, when name is not a table string */
 } hm;
 
 /* The natives of the hook class, in class-file order. Caller frees descs. */
@@ -105,8 +107,10 @@ fail:
 
 static void free_methods(hm *v, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         free(v[i].desc);
+        free(v[i].own_name);
+    }
     free(v);
 }
 
@@ -244,4 +248,148 @@ int nt_hookclass_define(JNIEnv *env)
     }
     (*env)->DeleteLocalRef(env, cls);
     return 0;
+}
+
+/* ---- the Java fast path (NT_FAST_CLASS) ------------------------------------- */
+
+static volatile int fast_ready;
+
+int nt_fastclass_ready(void)
+{
+    return fast_ready;
+}
+
+static void clear_exception(JNIEnv *env)
+{
+    if ((*env)->ExceptionCheck(env))
+        (*env)->ExceptionClear(env);
+}
+
+/* The natives NT_FAST_CLASS declares: <hook>N for each NT_I_FAST entry's hook
+ * descriptor(s), bound to the same C functions as NT_HOOK_CLASS's, and
+ * state(). Also checks that the class has each public fast method the
+ * rewritten code will call. *out: free with free_methods. Returns the count
+ * or -1. */
+static long fast_methods(JNIEnv *env, jclass cls, hm **out)
+{
+    hm *all = NULL;
+    size_t n = 0;
+    if (hook_methods(&all, &n) != 0)
+        return -1;
+    size_t nt;
+    const nt_icpt *t = nt_icpt_table(&nt);
+    hm *v = calloc(n + 1, sizeof *v);
+    size_t k = 0;
+    int ok = v != NULL;
+    for (size_t i = 0, j = 0; ok && i < nt; i++) {
+        int variants = (t[i].flags & NT_I_CS) ? 2 : 1;
+        for (int c = 0; ok && c < variants; c++, j++) {
+            if (!(t[i].flags & NT_I_FAST))
+                continue;
+            if (!(*env)->GetStaticMethodID(env, cls, all[j].name, all[j].desc)) {
+                clear_exception(env);
+                nt_debug("fast path: %s.%s%s is missing", NT_FAST_CLASS, all[j].name,
+                         all[j].desc);
+                ok = 0;
+                break;
+            }
+            size_t len = strlen(all[j].name) + 2;
+            v[k].own_name = malloc(len);
+            v[k].desc = all[j].desc;
+            all[j].desc = NULL; /* moved */
+            v[k].fn = all[j].fn;
+            ok = v[k].own_name != NULL;
+            if (ok) {
+                snprintf(v[k].own_name, len, "%sN", all[j].name);
+                v[k].name = v[k].own_name;
+            }
+            k++;
+        }
+    }
+    if (ok) {
+        v[k].name = "state";
+        v[k].desc = strdup("()I");
+        v[k].fn = (void *)nth_state;
+        ok = v[k].desc != NULL;
+        k++;
+    }
+    free_methods(all, n);
+    if (!ok) {
+        if (v)
+            free_methods(v, k);
+        return -1;
+    }
+    *out = v;
+    return (long)k;
+}
+
+/* The number of native methods cls declares, or -1. */
+static long count_natives(jclass cls)
+{
+    jvmtiEnv *jvmti = nt_g.jvmti;
+    jint n = 0;
+    jmethodID *ms = NULL;
+    if ((*jvmti)->GetClassMethods(jvmti, cls, &n, &ms) != JVMTI_ERROR_NONE)
+        return -1;
+    long natives = 0;
+    for (jint i = 0; i < n; i++) {
+        jboolean is_native = JNI_FALSE;
+        if ((*jvmti)->IsMethodNative(jvmti, ms[i], &is_native) == JVMTI_ERROR_NONE && is_native)
+            natives++;
+    }
+    (*jvmti)->Deallocate(jvmti, (unsigned char *)ms);
+    return natives;
+}
+
+void nt_fastclass_define(JNIEnv *env)
+{
+    jclass fast = NULL;
+    for (size_t i = 0; i < nt_fast_classes_count; i++) {
+        const nt_embedded_class *c = &nt_fast_classes[i];
+        jclass k = (*env)->DefineClass(env, c->name, NULL, (const jbyte *)c->bytes,
+                                       (jsize)c->len);
+        if (!k) {
+            clear_exception(env);
+            nt_debug("fast path off: cannot define %s", c->name);
+            return;
+        }
+        if (strcmp(c->name, NT_FAST_CLASS) == 0)
+            fast = k;
+        else
+            (*env)->DeleteLocalRef(env, k);
+    }
+    if (!fast) {
+        nt_debug("fast path off: %s is not embedded", NT_FAST_CLASS);
+        return;
+    }
+    hm *ms = NULL;
+    long nm = fast_methods(env, fast, &ms);
+    if (nm < 0) {
+        nt_debug("fast path off: %s does not match the hook table", NT_FAST_CLASS);
+        return;
+    }
+    JNINativeMethod *jm = calloc((size_t)nm, sizeof *jm);
+    int ok = jm != NULL;
+    for (long i = 0; ok && i < nm; i++) {
+        jm[i].name = (char *)ms[i].name;
+        jm[i].signature = ms[i].desc;
+        jm[i].fnPtr = ms[i].fn;
+    }
+    if (ok && (*env)->RegisterNatives(env, fast, jm, (jint)nm) != 0) {
+        clear_exception(env);
+        ok = 0;
+    }
+    free(jm);
+    free_methods(ms, (size_t)nm);
+    /* every native the class declares is bound (RegisterNatives binds only
+     * declared ones, each once): the counts agree */
+    if (!ok || count_natives(fast) != nm) {
+        nt_debug("fast path off: cannot bind the natives of %s", NT_FAST_CLASS);
+        return;
+    }
+    jclass g = (*env)->NewGlobalRef(env, fast);
+    if (!g)
+        return;
+    nt_hooks_fast_class(g);
+    fast_ready = 1;
 }

@@ -340,12 +340,21 @@ static void seen_clear_recheck(key k)
 
 /* ---- sightings ---------------------------------------------------------------- */
 
+/* Per thread: the key of the current access without its caller (k_who
+ * saves it before mixing the caller in), for NT_STATE_SETTLED. */
+static _Thread_local key who_pre __attribute__((tls_model("initial-exec")));
+static _Thread_local int who_pre_ok __attribute__((tls_model("initial-exec")));
+
 /* What the hook on this thread is recording: set by first_sighting, read by
  * record() and done(). */
 typedef struct sighting {
     key k;          /* the access key (normalized) */
+    key pre;        /* the access key without the caller (pre_ok) */
+    int has_key;    /* first_sighting ran in this hook: done() reports k's state */
+    int pre_ok;
     int active;     /* first_sighting returned 1 and the hook has not finished */
     int recorded;   /* record() ran for it */
+    int settled;    /* recorded in a run-time context from an accepted caller */
 } sighting;
 
 static _Thread_local sighting cur __attribute__((tls_model("initial-exec")));
@@ -370,11 +379,25 @@ static void cache_nomem(void)
     nt_fail("out of memory in the access cache");
 }
 
+/* Key marking an access (without its caller) as settled: recorded in a
+ * run-time context from a caller the filters accept (NT_STATE_SETTLED). */
+static key k_settled(key pre)
+{
+    k_u64(&pre, 0x5E771ED5E771ED00ull);
+    return k_norm(pre);
+}
+
 /* Ends the fast path: 1 = build the event and record() it, 0 = known. */
 static int first_sighting(key k)
 {
     cur.active = 0;
     k = k_norm(k);
+    cur.k = k;
+    cur.has_key = 1;
+    cur.settled = 0;
+    cur.pre_ok = who_pre_ok;
+    cur.pre = who_pre;
+    who_pre_ok = 0;
     int st = seen_get(k);
     if (st == K_KNOWN)
         return 0;
@@ -410,10 +433,17 @@ static void sighting_context(const nt_rec_context *ctx)
     if (!cur.active)
         return;
     cur.recorded = 1;
-    if (!ctx_may_be_build_time(ctx))
+    if (!ctx_may_be_build_time(ctx)) {
         seen_clear_recheck(cur.k);
-    else if (seen_add(k_context(cur.k, ctx), 0) < 0)
+        if (cur.pre_ok && ctx->caller_class &&
+            nt_filter_accepts_caller(nt_g.filters, ctx->caller_class)) {
+            cur.settled = 1;
+            if (seen_add(k_settled(cur.pre), 0) < 0)
+                cache_nomem();
+        }
+    } else if (seen_add(k_context(cur.k, ctx), 0) < 0) {
         cache_nomem();
+    }
 }
 
 /* ---- slow-path helpers ------------------------------------------------------ */
@@ -669,9 +699,9 @@ typedef struct who {
     int depth;      /* else: the caller frame's depth */
 } who;
 
-static who by_class(jobject cls)
+static who by_class(jobject cls, int depth)
 {
-    who w = {1, cls, 2};
+    who w = {1, cls, depth};
     return w;
 }
 
@@ -681,8 +711,27 @@ static who by_frame(int depth)
     return w;
 }
 
+/* The frame depth of the program's caller of the intercepted method, seen
+ * from a native hook: 2 when NT_HOOK_CLASS's native was called by the
+ * rewritten JDK method, 3 when NT_FAST_CLASS's native was called by the
+ * Java fast path that the rewritten method called. h: the class declaring
+ * the native (JNI's second argument). */
+static jclass fast_cls; /* global reference, set by nt_hooks_fast_class */
+
+void nt_hooks_fast_class(jclass cls)
+{
+    fast_cls = cls;
+}
+
+static int hook_depth(JNIEnv *env, jclass h)
+{
+    return fast_cls && (*env)->IsSameObject(env, h, fast_cls) ? 3 : 2;
+}
+
 static void k_who(key *k, JNIEnv *env, who w)
 {
+    who_pre = *k;
+    who_pre_ok = 1;
     if (w.cs)
         k_u64(k, obj_id(env, w.cls, ROLE_CALLER) ^ 0x5a5a5a5a00000000ull);
     else
@@ -760,6 +809,15 @@ static nt_arg arg_unknown(void)
  * their own exceptions); the fast path's JNI calls raise none. */
 static void done(JNIEnv *env)
 {
+    if (cur.has_key) { /* for the Java fast path: may it cache this access? */
+        int st = 0;
+        if (seen_get(cur.k) == K_KNOWN)
+            st |= NT_STATE_KNOWN;
+        if (cur.settled || (cur.pre_ok && seen_get(k_settled(cur.pre)) == K_KNOWN))
+            st |= NT_STATE_SETTLED;
+        nt_hook_state = st;
+        cur.has_key = 0;
+    }
     if (cur.active) {
         /* A first sighting that recorded nothing (not an access after all):
          * its context cannot change that. */
@@ -770,6 +828,17 @@ static void done(JNIEnv *env)
             (*env)->ExceptionClear(env);
     }
     nt_leave();
+}
+
+/* NT_FAST_CLASS.state(): what the hook this thread just left said about
+ * its access (NT_STATE_*; 0 when it stopped before its key), then 0. */
+jint JNICALL nth_state(JNIEnv *env, jclass h)
+{
+    (void)env;
+    (void)h;
+    jint st = nt_hook_state;
+    nt_hook_state = 0;
+    return st;
 }
 
 static void set_args(nt_event *e, nt_arg *args, size_t n)
@@ -820,14 +889,14 @@ static void k_member(key *k, JNIEnv *env, const char *hook, jobject decl, jint s
  * caller) for the one with the caller class, with w = that class. The body
  * (after params) reads env and w. */
 #define HOOK_PAIR_AS(storage, fn, params, ...)                                                 \
-    storage void JNICALL fn(JNIEnv *env, jclass h UNUSED, PARAMS params)                       \
+    storage void JNICALL fn(JNIEnv *env, jclass h, PARAMS params)                              \
     {                                                                                          \
-        const who w = by_frame(2);                                                             \
+        const who w = by_frame(hook_depth(env, h));                                            \
         __VA_ARGS__;                                                                           \
     }                                                                                          \
-    storage void JNICALL fn##C(JNIEnv *env, jclass h UNUSED, PARAMS params, jobject caller)    \
+    storage void JNICALL fn##C(JNIEnv *env, jclass h, PARAMS params, jobject caller)           \
     {                                                                                          \
-        const who w = by_class(caller);                                                        \
+        const who w = by_class(caller, hook_depth(env, h));                                    \
         __VA_ARGS__;                                                                           \
     }
 #define HOOK_PAIR(name, params, ...) HOOK_PAIR_AS(, nth_##name, params, __VA_ARGS__)
@@ -852,14 +921,14 @@ HOOK_PAIR(forName3, (jobject name, jboolean init UNUSED, jobject loader UNUSED),
           for_name(env, "forName", name, w))
 HOOK_PAIR(forNameModule, (jobject module UNUSED, jobject name), for_name(env, "forName", name, w))
 
-void JNICALL nth_forNameCaller(JNIEnv *env, jclass h UNUSED, jobject name, jobject caller)
+void JNICALL nth_forNameCaller(JNIEnv *env, jclass h, jobject name, jobject caller)
 {
-    for_name(env, "forName", name, by_class(caller));
+    for_name(env, "forName", name, by_class(caller, hook_depth(env, h)));
 }
 
-void JNICALL nth_findSystemClass(JNIEnv *env, jclass h UNUSED, jobject loader UNUSED, jobject name)
+void JNICALL nth_findSystemClass(JNIEnv *env, jclass h, jobject loader UNUSED, jobject name)
 {
-    for_name(env, "findSystemClass", name, by_frame(2));
+    for_name(env, "findSystemClass", name, by_frame(hook_depth(env, h)));
 }
 
 
@@ -1213,10 +1282,11 @@ static void method_access(JNIEnv *env, const char *hook, const char *function, j
 HOOK_PAIR(invoke, (jobject method, jobject obj, jobject args UNUSED),
           method_access(env, "invokeMethod", "invokeMethod", method, obj, w))
 
-void JNICALL nth_invokeCaller(JNIEnv *env, jclass h UNUSED, jobject method, jobject obj,
+void JNICALL nth_invokeCaller(JNIEnv *env, jclass h, jobject method, jobject obj,
                               jobject args UNUSED, jobject caller)
 {
-    method_access(env, "invokeMethod", "invokeMethod", method, obj, by_class(caller));
+    method_access(env, "invokeMethod", "invokeMethod", method, obj,
+                  by_class(caller, hook_depth(env, h)));
 }
 
 /* A Constructor: invokeConstructor (Constructor.newInstance) or
@@ -1288,11 +1358,11 @@ NT_FIELD_SETTERS(FIELD_SET_HOOKS)
 
 /* ---- arrays, Unsafe ---------------------------------------------------------------- */
 
-static void array_new(JNIEnv *env, jobject comp, int dims)
+static void array_new(JNIEnv *env, jobject comp, int dims, int depth)
 {
     if (!comp || dims <= 0 || dims > 255 || !nt_enter())
         return;
-    who w = by_frame(2);
+    who w = by_frame(depth);
     key k;
     k_init(&k, "Array.newInstance");
     k_obj(&k, env, comp);
@@ -1320,21 +1390,21 @@ static void array_new(JNIEnv *env, jobject comp, int dims)
     done(env);
 }
 
-void JNICALL nth_arrayNew1(JNIEnv *env, jclass h UNUSED, jobject comp, jint len UNUSED)
+void JNICALL nth_arrayNew1(JNIEnv *env, jclass h, jobject comp, jint len UNUSED)
 {
-    array_new(env, comp, 1);
+    array_new(env, comp, 1, hook_depth(env, h));
 }
-void JNICALL nth_arrayNewN(JNIEnv *env, jclass h UNUSED, jobject comp, jobject dims)
+void JNICALL nth_arrayNewN(JNIEnv *env, jclass h, jobject comp, jobject dims)
 {
-    array_new(env, comp, dims ? (int)(*env)->GetArrayLength(env, dims) : 0);
+    array_new(env, comp, dims ? (int)(*env)->GetArrayLength(env, dims) : 0, hook_depth(env, h));
 }
 
 static void class_and_name(JNIEnv *env, const char *function, jobject cls, jobject name,
-                           int with_name)
+                           int with_name, int depth)
 {
     if (!cls || (with_name && !name) || !nt_enter())
         return;
-    who w = by_frame(2);
+    who w = by_frame(depth);
     key k;
     k_init(&k, function);
     k_obj(&k, env, cls);
@@ -1346,25 +1416,25 @@ static void class_and_name(JNIEnv *env, const char *function, jobject cls, jobje
     done(env);
 }
 
-void JNICALL nth_allocateInstance(JNIEnv *env, jclass h UNUSED, jobject unsafe UNUSED, jobject cls)
+void JNICALL nth_allocateInstance(JNIEnv *env, jclass h, jobject unsafe UNUSED, jobject cls)
 {
-    class_and_name(env, "allocateInstance", cls, NULL, 0);
+    class_and_name(env, "allocateInstance", cls, NULL, 0, hook_depth(env, h));
 }
-void JNICALL nth_objectFieldOffset(JNIEnv *env, jclass h UNUSED, jobject unsafe UNUSED,
+void JNICALL nth_objectFieldOffset(JNIEnv *env, jclass h, jobject unsafe UNUSED,
                                    jobject cls, jobject name)
 {
-    class_and_name(env, "objectFieldOffset", cls, name, 1);
+    class_and_name(env, "objectFieldOffset", cls, name, 1, hook_depth(env, h));
 }
 
 /* ---- resources --------------------------------------------------------------------- */
 
 /* module_arg: 0 = [name], 1 = [module, name]. loader: its class is "class". */
 static void resource(JNIEnv *env, const char *function, jobject loader, int module_arg,
-                     jobject module, jobject name)
+                     jobject module, jobject name, int depth)
 {
     if (!name || !nt_enter())
         return;
-    who w = by_frame(2);
+    who w = by_frame(depth);
     key k;
     k_init(&k, function);
     k_obj(&k, env, loader ? (*env)->GetObjectClass(env, loader) : NULL);
@@ -1392,31 +1462,31 @@ static void resource(JNIEnv *env, const char *function, jobject loader, int modu
     done(env);
 }
 
-void JNICALL nth_findResource(JNIEnv *env, jclass h UNUSED, jobject loader, jobject module,
+void JNICALL nth_findResource(JNIEnv *env, jclass h, jobject loader, jobject module,
                               jobject name)
 {
-    resource(env, "findResource", loader, 1, module, name);
+    resource(env, "findResource", loader, 1, module, name, hook_depth(env, h));
 }
-void JNICALL nth_findResourceAsStream(JNIEnv *env, jclass h UNUSED, jobject loader,
+void JNICALL nth_findResourceAsStream(JNIEnv *env, jclass h, jobject loader,
                                       jobject module, jobject name)
 {
-    resource(env, "findResourceAsStream", loader, 1, module, name);
+    resource(env, "findResourceAsStream", loader, 1, module, name, hook_depth(env, h));
 }
-void JNICALL nth_getResource(JNIEnv *env, jclass h UNUSED, jobject loader, jobject name)
+void JNICALL nth_getResource(JNIEnv *env, jclass h, jobject loader, jobject name)
 {
-    resource(env, "getResource", loader, 0, NULL, name);
+    resource(env, "getResource", loader, 0, NULL, name, hook_depth(env, h));
 }
-void JNICALL nth_getResources(JNIEnv *env, jclass h UNUSED, jobject loader, jobject name)
+void JNICALL nth_getResources(JNIEnv *env, jclass h, jobject loader, jobject name)
 {
-    resource(env, "getResources", loader, 0, NULL, name);
+    resource(env, "getResources", loader, 0, NULL, name, hook_depth(env, h));
 }
-void JNICALL nth_getSystemResource(JNIEnv *env, jclass h UNUSED, jobject name)
+void JNICALL nth_getSystemResource(JNIEnv *env, jclass h, jobject name)
 {
-    resource(env, "getSystemResource", NULL, 0, NULL, name);
+    resource(env, "getSystemResource", NULL, 0, NULL, name, hook_depth(env, h));
 }
-void JNICALL nth_getSystemResources(JNIEnv *env, jclass h UNUSED, jobject name)
+void JNICALL nth_getSystemResources(JNIEnv *env, jclass h, jobject name)
 {
-    resource(env, "getSystemResources", NULL, 0, NULL, name);
+    resource(env, "getSystemResources", NULL, 0, NULL, name, hook_depth(env, h));
 }
 
 /* ResourceBundle.getBundleImpl(Module, Module, String, Locale, Control): the

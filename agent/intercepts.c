@@ -19,37 +19,40 @@
 #define FN(f) ((void *)(f))
 #define CS(name, f) NT_I_CS, name, FN(f), FN(f##C)
 #define NOCS(name, f) 0, name, FN(f), NULL
+/* ... with a Java fast path in NT_FAST_CLASS (agent/java/nitrace/NitraceFast.java) */
+#define CSF(name, f) NT_I_CS | NT_I_FAST, name, FN(f), FN(f##C)
+#define NOCSF(name, f) NT_I_FAST, name, FN(f), NULL
 
 static const nt_icpt table[] = {
     /* ---- class lookup ---- */
-    {"java/lang/Class", "forName", "(" S_ ")" C_, 1, CS("forName1", nth_forName1)},
+    {"java/lang/Class", "forName", "(" S_ ")" C_, 1, CSF("forName1", nth_forName1)},
     {"java/lang/Class", "forName", "(" S_ "ZLjava/lang/ClassLoader;)" C_, 1,
-     CS("forName3", nth_forName3)},
-    {"java/lang/Class", "forName", "(" S_ C_ ")" C_, 1, NOCS("forNameCaller", nth_forNameCaller)},
+     CSF("forName3", nth_forName3)},
+    {"java/lang/Class", "forName", "(" S_ C_ ")" C_, 1, NOCSF("forNameCaller", nth_forNameCaller)},
     {"java/lang/Class", "forName", "(Ljava/lang/Module;" S_ ")" C_, 1,
-     CS("forNameModule", nth_forNameModule)},
+     CSF("forNameModule", nth_forNameModule)},
     {"java/lang/ClassLoader", "findSystemClass", "(" S_ ")" C_, 0,
-     NOCS("findSystemClass", nth_findSystemClass)},
+     NOCSF("findSystemClass", nth_findSystemClass)},
     {"java/lang/ClassLoader", "loadClass", "(" S_ ")" C_, 0, NT_I_LOADER, "loadClass",
      FN(nth_loadClass), NULL},
     /* ---- Class queries ---- */
     {"java/lang/Class", "getMethod", "(" S_ "[" C_ ")Ljava/lang/reflect/Method;", 0,
-     CS("getMethod", nth_getMethod)},
+     CSF("getMethod", nth_getMethod)},
     {"java/lang/Class", "getDeclaredMethod", "(" S_ "[" C_ ")Ljava/lang/reflect/Method;", 0,
-     CS("getDeclaredMethod", nth_getDeclaredMethod)},
+     CSF("getDeclaredMethod", nth_getDeclaredMethod)},
     {"java/lang/Class", "getConstructor", "([" C_ ")Ljava/lang/reflect/Constructor;", 0,
-     CS("getConstructor", nth_getConstructor)},
+     CSF("getConstructor", nth_getConstructor)},
     {"java/lang/Class", "getDeclaredConstructor", "([" C_ ")Ljava/lang/reflect/Constructor;", 0,
-     CS("getDeclaredConstructor", nth_getDeclaredConstructor)},
+     CSF("getDeclaredConstructor", nth_getDeclaredConstructor)},
     {"java/lang/Class", "getField", "(" S_ ")Ljava/lang/reflect/Field;", 0,
-     CS("getField", nth_getField)},
+     CSF("getField", nth_getField)},
     {"java/lang/Class", "getDeclaredField", "(" S_ ")Ljava/lang/reflect/Field;", 0,
-     CS("getDeclaredField", nth_getDeclaredField)},
+     CSF("getDeclaredField", nth_getDeclaredField)},
     {"java/lang/Class", "getEnclosingMethod", "()Ljava/lang/reflect/Method;", 0,
-     CS("getEnclosingMethod", nth_getEnclosingMethod)},
+     CSF("getEnclosingMethod", nth_getEnclosingMethod)},
     {"java/lang/Class", "getEnclosingConstructor", "()Ljava/lang/reflect/Constructor;", 0,
-     CS("getEnclosingConstructor", nth_getEnclosingConstructor)},
-#define BULK(m, d, k) {"java/lang/Class", m, d, 0, NT_I_CS, m, NULL, NULL}
+     CSF("getEnclosingConstructor", nth_getEnclosingConstructor)},
+#define BULK(m, d, k) {"java/lang/Class", m, d, 0, NT_I_CS | NT_I_FAST, m, NULL, NULL}
     BULK("getFields", "()[Ljava/lang/reflect/Field;", NT_BULK_FIELDS),
     BULK("getDeclaredFields", "()[Ljava/lang/reflect/Field;", NT_BULK_DECLARED_FIELDS),
     BULK("getMethods", "()[Ljava/lang/reflect/Method;", NT_BULK_METHODS),
@@ -67,17 +70,17 @@ static const nt_icpt table[] = {
     BULK("newInstance", "()" O_, NT_BULK_NEW_INSTANCE),
 #undef BULK
     /* ---- reflective access ---- */
-    {"java/lang/reflect/Method", "invoke", "(" O_ "[" O_ ")" O_, 0, NT_I_CS | NT_I_TRACK, "invoke",
+    {"java/lang/reflect/Method", "invoke", "(" O_ "[" O_ ")" O_, 0, NT_I_CS | NT_I_TRACK | NT_I_FAST, "invoke",
      FN(nth_invoke), FN(nth_invokeC)},
-    {"java/lang/reflect/Method", "invoke", "(" O_ "[" O_ C_ ")" O_, 0, NT_I_TRACK, "invokeCaller",
+    {"java/lang/reflect/Method", "invoke", "(" O_ "[" O_ C_ ")" O_, 0, NT_I_TRACK | NT_I_FAST, "invokeCaller",
      FN(nth_invokeCaller), NULL},
-    {"java/lang/reflect/Constructor", "newInstance", "([" O_ ")" O_, 0, NT_I_CS | NT_I_TRACK,
+    {"java/lang/reflect/Constructor", "newInstance", "([" O_ ")" O_, 0, NT_I_CS | NT_I_TRACK | NT_I_FAST,
      "ctorNewInstance", FN(nth_ctorNewInstance), FN(nth_ctorNewInstanceC)},
     /* Field.get* / set* -> "accessField" (GraalVM 25, PR #11839) */
-#define FG(m, r) {"java/lang/reflect/Field", m, "(" O_ ")" r, 0, NT_I_CS | NT_I_TRACK | NT_I_PARTS, \
+#define FG(m, r) {"java/lang/reflect/Field", m, "(" O_ ")" r, 0, NT_I_CS | NT_I_TRACK | NT_I_PARTS | NT_I_FAST, \
                   "field_" m, FN(nth_fieldGet), FN(nth_fieldGetC)}
 #define FS(sfx, jt, m, v) {"java/lang/reflect/Field", m, "(" O_ v ")V", 0,                  \
-                          NT_I_CS | NT_I_TRACK | NT_I_PARTS,                                 \
+                          NT_I_CS | NT_I_TRACK | NT_I_PARTS | NT_I_FAST,                     \
                           "field_" m, FN(nth_fieldSet##sfx), FN(nth_fieldSet##sfx##C)},
     FG("get", O_), FG("getBoolean", "Z"), FG("getByte", "B"), FG("getChar", "C"),
     FG("getShort", "S"), FG("getInt", "I"), FG("getLong", "J"), FG("getFloat", "F"),
@@ -86,27 +89,27 @@ static const nt_icpt table[] = {
 #undef FG
 #undef FS
     /* ---- arrays, Unsafe ---- */
-    {"java/lang/reflect/Array", "newInstance", "(" C_ "I)" O_, 1, NOCS("arrayNew1", nth_arrayNew1)},
-    {"java/lang/reflect/Array", "newInstance", "(" C_ "[I)" O_, 1, NOCS("arrayNewN", nth_arrayNewN)},
+    {"java/lang/reflect/Array", "newInstance", "(" C_ "I)" O_, 1, NOCSF("arrayNew1", nth_arrayNew1)},
+    {"java/lang/reflect/Array", "newInstance", "(" C_ "[I)" O_, 1, NOCSF("arrayNewN", nth_arrayNewN)},
     {"sun/misc/Unsafe", "allocateInstance", "(" C_ ")" O_, 0,
-     NOCS("allocateInstance", nth_allocateInstance)},
+     NOCSF("allocateInstance", nth_allocateInstance)},
     {"jdk/internal/misc/Unsafe", "objectFieldOffset", "(" C_ S_ ")J", 0,
-     NOCS("objectFieldOffset", nth_objectFieldOffset)},
+     NOCSF("objectFieldOffset", nth_objectFieldOffset)},
     /* ---- resources ---- */
     {"jdk/internal/loader/BuiltinClassLoader", "findResource", "(" S_ S_ ")Ljava/net/URL;", 0,
-     NOCS("findResource", nth_findResource)},
+     NOCSF("findResource", nth_findResource)},
     {"jdk/internal/loader/BuiltinClassLoader", "findResourceAsStream",
-     "(" S_ S_ ")Ljava/io/InputStream;", 0, NOCS("findResourceAsStream", nth_findResourceAsStream)},
+     "(" S_ S_ ")Ljava/io/InputStream;", 0, NOCSF("findResourceAsStream", nth_findResourceAsStream)},
     {"jdk/internal/loader/Loader", "findResource", "(" S_ S_ ")Ljava/net/URL;", 0,
-     NOCS("loaderFindResource", nth_findResource)},
+     NOCSF("loaderFindResource", nth_findResource)},
     {"java/lang/ClassLoader", "getResource", "(" S_ ")Ljava/net/URL;", 0,
-     NOCS("getResource", nth_getResource)},
+     NOCSF("getResource", nth_getResource)},
     {"java/lang/ClassLoader", "getResources", "(" S_ ")Ljava/util/Enumeration;", 0,
-     NOCS("getResources", nth_getResources)},
+     NOCSF("getResources", nth_getResources)},
     {"java/lang/ClassLoader", "getSystemResource", "(" S_ ")Ljava/net/URL;", 1,
-     NOCS("getSystemResource", nth_getSystemResource)},
+     NOCSF("getSystemResource", nth_getSystemResource)},
     {"java/lang/ClassLoader", "getSystemResources", "(" S_ ")Ljava/util/Enumeration;", 1,
-     NOCS("getSystemResources", nth_getSystemResources)},
+     NOCSF("getSystemResources", nth_getSystemResources)},
     {"java/util/ResourceBundle", "getBundleImpl",
      "(Ljava/lang/Module;Ljava/lang/Module;" S_
      "Ljava/util/Locale;Ljava/util/ResourceBundle$Control;)Ljava/util/ResourceBundle;",
@@ -347,6 +350,7 @@ static uint8_t *rewrite(const uint8_t *data, size_t len, size_t *out_len)
         specs[ns].method_desc = t[i].desc;
         specs[ns].hook_name = t[i].hook;
         specs[ns].flags = flags;
+        specs[ns].hook_class = (t[i].flags & NT_I_FAST) && nt_fastclass_ready() ? NT_FAST_CLASS : NULL;
         idx[ns++] = i;
     }
     uint8_t *out = NULL;

@@ -22,6 +22,21 @@
  * per method). Every module is made to read it (JVMTI AddModuleReads). */
 #define NT_HOOK_CLASS "nitrace/NitraceHooks"
 
+/* The Java fast path (agent/java/nitrace/NitraceFast.java, compiled at build
+ * time and embedded): for each NT_I_FAST entry a public static method with the
+ * hook's name and descriptor looks the access up in a Java cache and returns
+ * at once on a hit, so that a repeated access makes no JNI transition. On a
+ * miss it calls its private static native <hook>N (the same C function as the
+ * NT_HOOK_CLASS native), then state() says whether the access may be cached
+ * (NT_STATE_*). Rewritten JDK code calls NT_FAST_CLASS for NT_I_FAST entries
+ * when the class could be defined and bound, else NT_HOOK_CLASS. */
+#define NT_FAST_CLASS "nitrace/NitraceFast"
+enum {
+    NT_STATE_KNOWN = 1,  /* the access from this caller is recorded for good */
+    NT_STATE_SETTLED = 2 /* recorded in a run-time context from a caller the caller filters
+                            accept: the same access from any other caller adds nothing */
+};
+
 /* nt_icpt.flags */
 enum {
     NT_I_CS = 1,      /* the JDK method is @CallerSensitive (on some JDK): the hook gets the
@@ -30,8 +45,10 @@ enum {
     NT_I_TRACK = 2,   /* only with track-reflection-metadata */
     NT_I_LOADER = 4,  /* only with experimental-class-loader-support */
     NT_I_UNSAFE = 8,  /* only with experimental-unsafe-allocation-support */
-    NT_I_PARTS = 16   /* the hook gets the receiver's getDeclaringClass() and getName()
+    NT_I_PARTS = 16,  /* the hook gets the receiver's getDeclaringClass() and getName()
                          instead of the receiver (CF_HOOK_MEMBER_PARTS) */
+    NT_I_FAST = 32    /* NT_FAST_CLASS has a public static method named hook with the hook
+                         descriptor(s): a Java-side cache in front of the native (see below) */
 };
 
 /* One intercepted JDK method. fn is the native for the plain hook descriptor
@@ -59,6 +76,21 @@ int nt_hookclass_bytes(uint8_t **out, size_t *out_len);
  * or -1 after logging why. (agent/hookclass.c) */
 int nt_hookclass_define(JNIEnv *env);
 
+/* Define NT_FAST_CLASS (and its nested classes) with the boot loader and
+ * bind its natives; on any failure the fast path is left off (logged with
+ * verbose only) and hooks go to NT_HOOK_CLASS. (agent/hookclass.c) */
+void nt_fastclass_define(JNIEnv *env);
+/* 1 once nt_fastclass_define succeeded. */
+int nt_fastclass_ready(void);
+/* Embedded class files of NT_FAST_CLASS (generated at build time). */
+typedef struct nt_embedded_class {
+    const char *name; /* internal name */
+    const unsigned char *bytes;
+    size_t len;
+} nt_embedded_class;
+extern const nt_embedded_class nt_fast_classes[];
+extern const size_t nt_fast_classes_count;
+
 /* Enable rewriting: from now on the ClassFileLoadHook rewrites target
  * classes; then retransform the target classes already loaded. Called at
  * VMInit (or at attach) once the hook class exists. Returns the number of
@@ -76,6 +108,12 @@ int nt_intercepts_applied(void);
  * (Class.getName, ...). Called at VMInit before nt_intercepts_start.
  * Returns 0 or -1. */
 int nt_hooks_init(JNIEnv *env);
+
+/* The fast class (global reference), so that hooks find their caller's frame
+ * one deeper when its natives called them. (agent/hooks.c) */
+void nt_hooks_fast_class(jclass cls);
+/* NT_FAST_CLASS.state()I */
+jint JNICALL nth_state(JNIEnv *env, jclass h);
 
 /* ---- native hook functions (agent/hooks.c) ---- */
 #define NT_HOOK_FN(name) JNICALL name

@@ -12,9 +12,11 @@
 #include "nitrace/map.h"
 
 static _Thread_local int in_agent __attribute__((tls_model("initial-exec")));
+_Thread_local int nt_hook_state __attribute__((tls_model("initial-exec")));
 
 int nt_enter(void)
 {
+    nt_hook_state = 0;
     if (in_agent || !nt_g.recording)
         return 0;
     in_agent = 1;

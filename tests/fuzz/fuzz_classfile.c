@@ -99,6 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         specs[ns].method_desc = descs[ns];
         specs[ns].hook_name = hook_names[ns];
         specs[ns].flags = flags;
+        specs[ns].hook_class = (ns & 1) ? "fz/OtherHooks" : NULL;
         spec_method[ns] = i;
         ns++;
     }

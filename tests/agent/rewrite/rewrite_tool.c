@@ -96,6 +96,7 @@ int main(int argc, char **argv)
         specs[n].method_desc = desc;
         specs[n].hook_name = hook;
         specs[n].flags = flag ? CF_HOOK_ERASE_REFS : 0;
+        specs[n].hook_class = NULL;
         n++;
     }
     fclose(sf);

@@ -171,9 +171,9 @@ static void test_rewrite_exact(void)
     if (!c)
         return;
     cf_hook_spec specs[3] = {
-        {"m", "(IJ)V", "hm", 0},
-        {"k", "(D[Ljava/lang/String;)V", "hk", 0},
-        {"absent", "()V", "hx", 0},
+        {"m", "(IJ)V", "hm", 0, NULL},
+        {"k", "(D[Ljava/lang/String;)V", "hk", 0, "x/OtherHooks"}, /* own owner */
+        {"absent", "()V", "hx", 0, NULL},
     };
     int done[3] = {9, 9, 9};
     uint8_t *out = NULL;
@@ -189,8 +189,9 @@ static void test_rewrite_exact(void)
         return;
     }
     /* constants appended: 37 Utf8 q/Hook, 38 Class, 39 "hm", 40 "(IJ)V", 41 NAT, 42 Methodref,
-     * 43 "hk", 44 "(Lp/C;D[Ljava/lang/String;)V", 45 NAT, 46 Methodref */
-    NT_CHECK(out[8] == 0 && out[9] == 47);
+     * 43 "hk", 44 "(Lp/C;D[Ljava/lang/String;)V", 45 NAT, 46 Utf8 x/OtherHooks (k's own
+     * hook class), 47 Class, 48 Methodref */
+    NT_CHECK(out[8] == 0 && out[9] == 49);
     bb cp;
     memset(&cp, 0, sizeof cp);
     utf8(&cp, "q/Hook");
@@ -202,7 +203,9 @@ static void test_rewrite_exact(void)
     utf8(&cp, "hk");
     utf8(&cp, "(Lp/C;D[Ljava/lang/String;)V");
     u1(&cp, 12); u2(&cp, 43); u2(&cp, 44);
-    u1(&cp, 10); u2(&cp, 38); u2(&cp, 45);
+    utf8(&cp, "x/OtherHooks");
+    u1(&cp, 7); u2(&cp, 46);
+    u1(&cp, 10); u2(&cp, 47); u2(&cp, 45);
     NT_CHECK(find_bytes(out, out_len, cp.d, cp.n) != NULL);
 
     /* expected Code attribute of m */
@@ -236,9 +239,9 @@ static void test_rewrite_exact(void)
     attr.n += code.n;
     NT_CHECK(find_bytes(out, out_len, attr.d, attr.n) != NULL);
 
-    /* k: aload_0 dload_1 aload_3 invokestatic #46 nop nop, max_stack 4 */
+    /* k: aload_0 dload_1 aload_3 invokestatic #48 nop nop, max_stack 4 */
     static const uint8_t code_k[] = {0x00, 0x07, 0, 0, 0, 21, 0x00, 0x04, 0x00, 0x04, 0, 0, 0, 9,
-                                     0x2a, 0x27, 0x2d, 0xb8, 0x00, 46, 0x00, 0x00, 0xb1, 0, 0, 0, 0};
+                                     0x2a, 0x27, 0x2d, 0xb8, 0x00, 48, 0x00, 0x00, 0xb1, 0, 0, 0, 0};
     NT_CHECK(find_bytes(out, out_len, code_k, sizeof code_k) != NULL);
 
     /* the output parses and is exactly as long as expected */
@@ -248,7 +251,7 @@ static void test_rewrite_exact(void)
     if (c2) {
         cf_method_info mi;
         NT_CHECK(cf_method_at(c2, 0, &mi) == 0 && mi.code_length == 88 && mi.max_stack == 3);
-        NT_CHECK(cf_constant_pool_count(c2) == 47);
+        NT_CHECK(cf_constant_pool_count(c2) == 49);
     }
     cf_class_free(c2);
     free(out);
@@ -266,7 +269,7 @@ static void test_member_parts(void)
     NT_CHECK(cf_parse(b.d, b.n, &c, err, sizeof err) == CF_OK);
     if (!c)
         return;
-    cf_hook_spec k_spec[1] = {{"k", "(D[Ljava/lang/String;)V", "hk", CF_HOOK_MEMBER_PARTS}};
+    cf_hook_spec k_spec[1] = {{"k", "(D[Ljava/lang/String;)V", "hk", CF_HOOK_MEMBER_PARTS, NULL}};
     uint8_t *out = NULL;
     size_t out_len = 0;
     NT_CHECK(cf_instrument(c, "q/Hook", k_spec, 1, &out, &out_len, NULL, err, sizeof err) == CF_OK);
@@ -295,7 +298,7 @@ static void test_member_parts(void)
         cf_class_free(c2);
         free(out);
     }
-    cf_hook_spec m_spec[1] = {{"m", "(IJ)V", "hm", CF_HOOK_MEMBER_PARTS}};
+    cf_hook_spec m_spec[1] = {{"m", "(IJ)V", "hm", CF_HOOK_MEMBER_PARTS, NULL}};
     out = NULL;
     NT_CHECK(cf_instrument(c, "q/Hook", m_spec, 1, &out, &out_len, NULL, err, sizeof err) ==
              CF_ERR_UNSUPPORTED);
@@ -315,22 +318,22 @@ static void test_refusals(void)
     NT_CHECK(cf_parse(b.d, b.n, &c, err, sizeof err) == CF_OK);
     if (!c)
         return;
-    cf_hook_spec ta[2] = {{"m", "(IJ)V", "hm", 0}, {"n", "()V", "hn", 0}};
+    cf_hook_spec ta[2] = {{"m", "(IJ)V", "hm", 0, NULL}, {"n", "()V", "hn", 0, NULL}};
     NT_CHECK(cf_instrument(c, "H", ta, 2, &out, &out_len, done, err, sizeof err) == CF_ERR_UNSUPPORTED);
     NT_CHECK(out == NULL && out_len == 0 && done[0] == 0 && done[1] == 0);
     NT_CHECK(strstr(err, "RuntimeVisibleTypeAnnotations") != NULL && strstr(err, "n()V") != NULL);
 
-    cf_hook_spec nat = {"nat", "()V", "h", 0};
+    cf_hook_spec nat = {"nat", "()V", "h", 0, NULL};
     NT_CHECK(cf_instrument(c, "H", &nat, 1, &out, &out_len, NULL, err, sizeof err) == CF_ERR_UNSUPPORTED);
     NT_CHECK(out == NULL);
 
-    cf_hook_spec dup[2] = {{"m", "(IJ)V", "a", 0}, {"m", "(IJ)V", "b", 0}};
+    cf_hook_spec dup[2] = {{"m", "(IJ)V", "a", 0, NULL}, {"m", "(IJ)V", "b", 0, NULL}};
     NT_CHECK(cf_instrument(c, "H", dup, 2, &out, &out_len, NULL, err, sizeof err) == CF_ERR_ARG);
 
-    cf_hook_spec bad = {"m", "(IJ", "a", 0};
+    cf_hook_spec bad = {"m", "(IJ", "a", 0, NULL};
     NT_CHECK(cf_instrument(c, "H", &bad, 1, &out, &out_len, NULL, err, sizeof err) == CF_ERR_ARG);
 
-    cf_hook_spec none = {"zzz", "()V", "a", 0};
+    cf_hook_spec none = {"zzz", "()V", "a", 0, NULL};
     NT_CHECK(cf_instrument(c, "H", &none, 1, &out, &out_len, done, err, sizeof err) == CF_OK);
     NT_CHECK(out == NULL && out_len == 0 && done[0] == 0);
     NT_CHECK(cf_instrument(c, "", &none, 1, &out, &out_len, done, err, sizeof err) == CF_ERR_ARG);
@@ -432,6 +435,7 @@ static cf_status exercise(const uint8_t *data, size_t len)
         specs[ns].method_desc = descs[ns];
         specs[ns].hook_name = "h";
         specs[ns].flags = (unsigned)(i & 1);
+        specs[ns].hook_class = (i & 2) ? "H2" : NULL;
         ns++;
     }
     uint8_t *out = NULL;

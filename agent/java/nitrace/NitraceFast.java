@@ -1,0 +1,1058 @@
+/*
+ * nitrace's Java-side fast path (see agent/intercepts.h).
+ *
+ * Rewritten JDK methods call the public static methods below (one per hook
+ * name and descriptor of agent/intercepts.c's NT_I_FAST entries, references
+ * erased to Object). Each looks the access up in a small direct-mapped cache
+ * and returns at once on a hit: a repeated access costs a few loads and
+ * compares, no JNI transition and no allocation. On a miss it calls its
+ * native (the agent's C hook, which deduplicates, records and walks the stack
+ * when needed), then asks state() whether the access may be cached:
+ *   - hooks that receive the caller class key on it and cache once the agent
+ *     says the access from this caller is known (STATE_KNOWN);
+ *   - hooks without a caller key on the access alone and cache only once it
+ *     was recorded in a run-time context from a caller the filters accept
+ *     (STATE_SETTLED): another caller would add nothing to the config.
+ * The cache never keeps a class loader alive: key objects of classes that can
+ * be unloaded (not from the boot, platform or application loader) are held
+ * through weak references. Entries are immutable and published by a plain
+ * array store (final-field semantics): a racing reader sees an entry or not,
+ * and a miss only costs a native call. Nothing here may throw into the
+ * program: allocation failures while caching are swallowed.
+ *
+ * Defined by the agent with the boot loader (class-file version 52, no
+ * nestmates), its natives bound with RegisterNatives. Compiled at build time
+ * (agent/CMakeLists.txt) and embedded in libnitrace.so.
+ */
+package nitrace;
+
+import java.lang.ref.WeakReference;
+import java.lang.reflect.Member;
+
+public final class NitraceFast {
+    private NitraceFast() {
+    }
+
+    private static final int STATE_KNOWN = 1;
+    private static final int STATE_SETTLED = 2;
+
+    /** Held key object whose class may be unloaded. */
+    static final class Weak extends WeakReference<Object> {
+        Weak(Object o) {
+            super(o);
+        }
+    }
+
+    /** One cached access. x: class, member or loader (or null); s1, s2:
+     * strings; p: class array (elements held like x), pn: its length or -1
+     * for null; n: a number (array dimensions); caller: the caller class or
+     * null for hooks without one. */
+    static final class E {
+        final int kind, hash, n, pn;
+        final Object x, caller;
+        final String s1, s2;
+        final Object[] p;
+
+        E(int kind, int hash, Object x, String s1, String s2, Object[] p, int n, Object caller) {
+            this.kind = kind;
+            this.hash = hash;
+            this.x = hold(x);
+            this.s1 = s1;
+            this.s2 = s2;
+            this.n = n;
+            this.caller = hold(caller);
+            if (p == null) {
+                this.p = null;
+                this.pn = -1;
+            } else {
+                Object[] c = new Object[p.length];
+                for (int i = 0; i < c.length; i++)
+                    c[i] = hold(p[i]);
+                this.p = c;
+                this.pn = p.length;
+            }
+        }
+    }
+
+    private static final int SIZE = 1 << 13;
+    private static final E[] TABLE = new E[SIZE];
+
+    // ---- keys --------------------------------------------------------------
+
+    private static int hash(int kind, Object x, String s1, String s2, Object[] p, int n,
+                            Object caller) {
+        int h = kind * 0x9E3779B1 + n;
+        // a Member hashes by declaring class and name, as Method/Constructor.equals
+        // compare them: copies of one member meet in one slot
+        if (x instanceof Member) {
+            Member m = (Member) x;
+            h = (h ^ System.identityHashCode(m.getDeclaringClass())) * 0x85EBCA6B;
+            h = (h ^ m.getName().hashCode()) * 0xC2B2AE35;
+        } else {
+            h = (h ^ System.identityHashCode(x)) * 0x85EBCA6B;
+        }
+        if (s1 != null)
+            h = (h ^ s1.hashCode()) * 0xC2B2AE35;
+        if (s2 != null)
+            h = (h ^ s2.hashCode()) * 0x27D4EB2F;
+        if (p != null)
+            for (int i = 0; i < p.length; i++)
+                h = (h ^ System.identityHashCode(p[i])) * 0x165667B1;
+        h = (h ^ System.identityHashCode(caller)) * 0x9E3779B1;
+        return h ^ (h >>> 15);
+    }
+
+    private static Object deref(Object held) {
+        return held instanceof Weak ? ((Weak) held).get() : held;
+    }
+
+    private static boolean same(Object held, Object o) {
+        return held == o || (o != null && held instanceof Weak && ((Weak) held).get() == o);
+    }
+
+    private static boolean sameString(String held, String s) {
+        return held == s || (held != null && held.equals(s));
+    }
+
+    private static boolean matches(E e, int h, int kind, Object x, String s1, String s2,
+                                   Object[] p, int n, Object caller) {
+        if (e == null || e.hash != h || e.kind != kind || e.n != n
+                || e.pn != (p == null ? -1 : p.length)
+                || !sameString(e.s1, s1) || !sameString(e.s2, s2) || !same(e.caller, caller))
+            return false;
+        if (!same(e.x, x)) {
+            // another copy of the same Method/Constructor (Method.equals: declaring
+            // class, name, return and parameter types)
+            if (!(x instanceof Member))
+                return false;
+            Object d = deref(e.x);
+            if (d == null || !d.equals(x))
+                return false;
+        }
+        if (p != null)
+            for (int i = 0; i < p.length; i++)
+                if (!same(e.p[i], p[i]))
+                    return false;
+        return true;
+    }
+
+    private static boolean seen(int kind, Object x, String s1, String s2, Object[] p, int n,
+                                Object caller) {
+        int h = hash(kind, x, s1, s2, p, n, caller);
+        int i = h & (SIZE - 1);
+        E[] t = TABLE;
+        return matches(t[i], h, kind, x, s1, s2, p, n, caller)
+                || matches(t[i ^ 1], h, kind, x, s1, s2, p, n, caller);
+    }
+
+    /** After a miss went to the native: cache the access when state() allows. */
+    private static void note(int kind, Object x, String s1, String s2, Object[] p, int n,
+                             Object caller, boolean hasCaller) {
+        int st = state();
+        if ((st & (hasCaller ? STATE_KNOWN : STATE_SETTLED)) == 0)
+            return;
+        try {
+            int h = hash(kind, x, s1, s2, p, n, caller);
+            E e = new E(kind, h, x, s1, s2, p, n, caller);
+            int i = h & (SIZE - 1);
+            E[] t = TABLE;
+            if (t[i] != null && t[i ^ 1] == null)
+                i ^= 1;
+            t[i] = e;
+        } catch (Throwable ignored) {
+            // out of memory: the access simply stays uncached
+        }
+    }
+
+    /** A key object as the cache holds it. */
+    private static Object hold(Object o) {
+        if (o == null || o instanceof String)
+            return o;
+        Class<?> c = o instanceof Class ? (Class<?>) o
+                : o instanceof Member ? ((Member) o).getDeclaringClass() : null;
+        ClassLoader l = c != null ? c.getClassLoader()
+                : o instanceof ClassLoader ? (ClassLoader) o : null;
+        boolean permanent = c != null ? (l == null || builtin(l)) : (l != null && builtin(l));
+        return permanent ? o : new Weak(o);
+    }
+
+    /** The JDK's platform and application loaders (never unloaded). */
+    private static boolean builtin(ClassLoader l) {
+        String n = l.getClass().getName();
+        return n.equals("jdk.internal.loader.ClassLoaders$AppClassLoader")
+                || n.equals("jdk.internal.loader.ClassLoaders$PlatformClassLoader");
+    }
+
+    private static native int state();
+
+    // ---- kinds (one per cached hook; the field accessors share one, as the agent does) ----
+    private static final int FOR_NAME = 1, FOR_NAME3 = 2, FOR_NAME_CALLER = 3, FOR_NAME_MODULE = 4,
+            FIND_SYSTEM_CLASS = 5, GET_METHOD = 6, GET_DECLARED_METHOD = 7, GET_CONSTRUCTOR = 8,
+            GET_DECLARED_CONSTRUCTOR = 9, GET_FIELD = 10, GET_DECLARED_FIELD = 11,
+            GET_ENCLOSING_METHOD = 12, GET_ENCLOSING_CONSTRUCTOR = 13, INVOKE = 14,
+            INVOKE_CALLER = 15, CTOR_NEW_INSTANCE = 16, FIELD = 17, ARRAY_NEW = 18,
+            ALLOCATE_INSTANCE = 19, OBJECT_FIELD_OFFSET = 20, FIND_RESOURCE = 21,
+            FIND_RESOURCE_AS_STREAM = 22, LOADER_FIND_RESOURCE = 23, GET_RESOURCE = 24,
+            GET_RESOURCES = 25, GET_SYSTEM_RESOURCE = 26, GET_SYSTEM_RESOURCES = 27,
+            BULK = 32; // + the bulk query's number
+
+    // ---- class lookup ------------------------------------------------------
+
+    public static void forName1(Object name) {
+        if (name != null && seen(FOR_NAME, null, (String) name, null, null, 0, null))
+            return;
+        forName1N(name);
+        if (name != null)
+            note(FOR_NAME, null, (String) name, null, null, 0, null, false);
+    }
+
+    public static void forName1(Object name, Object caller) {
+        if (name != null && seen(FOR_NAME, null, (String) name, null, null, 0, caller))
+            return;
+        forName1N(name, caller);
+        if (name != null)
+            note(FOR_NAME, null, (String) name, null, null, 0, caller, true);
+    }
+
+    public static void forName3(Object name, boolean init, Object loader) {
+        if (name != null && seen(FOR_NAME3, null, (String) name, null, null, 0, null))
+            return;
+        forName3N(name, init, loader);
+        if (name != null)
+            note(FOR_NAME3, null, (String) name, null, null, 0, null, false);
+    }
+
+    public static void forName3(Object name, boolean init, Object loader, Object caller) {
+        if (name != null && seen(FOR_NAME3, null, (String) name, null, null, 0, caller))
+            return;
+        forName3N(name, init, loader, caller);
+        if (name != null)
+            note(FOR_NAME3, null, (String) name, null, null, 0, caller, true);
+    }
+
+    public static void forNameCaller(Object name, Object caller) {
+        if (name != null && seen(FOR_NAME_CALLER, null, (String) name, null, null, 0, caller))
+            return;
+        forNameCallerN(name, caller);
+        if (name != null)
+            note(FOR_NAME_CALLER, null, (String) name, null, null, 0, caller, true);
+    }
+
+    public static void forNameModule(Object module, Object name) {
+        if (name != null && seen(FOR_NAME_MODULE, null, (String) name, null, null, 0, null))
+            return;
+        forNameModuleN(module, name);
+        if (name != null)
+            note(FOR_NAME_MODULE, null, (String) name, null, null, 0, null, false);
+    }
+
+    public static void forNameModule(Object module, Object name, Object caller) {
+        if (name != null && seen(FOR_NAME_MODULE, null, (String) name, null, null, 0, caller))
+            return;
+        forNameModuleN(module, name, caller);
+        if (name != null)
+            note(FOR_NAME_MODULE, null, (String) name, null, null, 0, caller, true);
+    }
+
+    public static void findSystemClass(Object loader, Object name) {
+        if (name != null && seen(FIND_SYSTEM_CLASS, null, (String) name, null, null, 0, null))
+            return;
+        findSystemClassN(loader, name);
+        if (name != null)
+            note(FIND_SYSTEM_CLASS, null, (String) name, null, null, 0, null, false);
+    }
+
+    // ---- Class queries -----------------------------------------------------
+
+    /** A query keyed on (receiver, name, parameter types): false when the native
+     * must see it because a key part is null (it records nothing then). */
+    private static boolean query(int kind, Object self, Object name, boolean named, Object params,
+                                 Object caller) {
+        return self != null && (!named || name != null)
+                && seen(kind, self, (String) name, null, (Object[]) params, 0, caller);
+    }
+
+    private static void queried(int kind, Object self, Object name, boolean named, Object params,
+                                Object caller, boolean hasCaller) {
+        if (self != null && (!named || name != null))
+            note(kind, self, (String) name, null, (Object[]) params, 0, caller, hasCaller);
+    }
+
+    public static void getMethod(Object self, Object name, Object params) {
+        if (query(GET_METHOD, self, name, true, params, null))
+            return;
+        getMethodN(self, name, params);
+        queried(GET_METHOD, self, name, true, params, null, false);
+    }
+
+    public static void getMethod(Object self, Object name, Object params, Object caller) {
+        if (query(GET_METHOD, self, name, true, params, caller))
+            return;
+        getMethodN(self, name, params, caller);
+        queried(GET_METHOD, self, name, true, params, caller, true);
+    }
+
+    public static void getDeclaredMethod(Object self, Object name, Object params) {
+        if (query(GET_DECLARED_METHOD, self, name, true, params, null))
+            return;
+        getDeclaredMethodN(self, name, params);
+        queried(GET_DECLARED_METHOD, self, name, true, params, null, false);
+    }
+
+    public static void getDeclaredMethod(Object self, Object name, Object params, Object caller) {
+        if (query(GET_DECLARED_METHOD, self, name, true, params, caller))
+            return;
+        getDeclaredMethodN(self, name, params, caller);
+        queried(GET_DECLARED_METHOD, self, name, true, params, caller, true);
+    }
+
+    public static void getConstructor(Object self, Object params) {
+        if (query(GET_CONSTRUCTOR, self, null, false, params, null))
+            return;
+        getConstructorN(self, params);
+        queried(GET_CONSTRUCTOR, self, null, false, params, null, false);
+    }
+
+    public static void getConstructor(Object self, Object params, Object caller) {
+        if (query(GET_CONSTRUCTOR, self, null, false, params, caller))
+            return;
+        getConstructorN(self, params, caller);
+        queried(GET_CONSTRUCTOR, self, null, false, params, caller, true);
+    }
+
+    public static void getDeclaredConstructor(Object self, Object params) {
+        if (query(GET_DECLARED_CONSTRUCTOR, self, null, false, params, null))
+            return;
+        getDeclaredConstructorN(self, params);
+        queried(GET_DECLARED_CONSTRUCTOR, self, null, false, params, null, false);
+    }
+
+    public static void getDeclaredConstructor(Object self, Object params, Object caller) {
+        if (query(GET_DECLARED_CONSTRUCTOR, self, null, false, params, caller))
+            return;
+        getDeclaredConstructorN(self, params, caller);
+        queried(GET_DECLARED_CONSTRUCTOR, self, null, false, params, caller, true);
+    }
+
+    public static void getField(Object self, Object name) {
+        if (query(GET_FIELD, self, name, true, null, null))
+            return;
+        getFieldN(self, name);
+        queried(GET_FIELD, self, name, true, null, null, false);
+    }
+
+    public static void getField(Object self, Object name, Object caller) {
+        if (query(GET_FIELD, self, name, true, null, caller))
+            return;
+        getFieldN(self, name, caller);
+        queried(GET_FIELD, self, name, true, null, caller, true);
+    }
+
+    public static void getDeclaredField(Object self, Object name) {
+        if (query(GET_DECLARED_FIELD, self, name, true, null, null))
+            return;
+        getDeclaredFieldN(self, name);
+        queried(GET_DECLARED_FIELD, self, name, true, null, null, false);
+    }
+
+    public static void getDeclaredField(Object self, Object name, Object caller) {
+        if (query(GET_DECLARED_FIELD, self, name, true, null, caller))
+            return;
+        getDeclaredFieldN(self, name, caller);
+        queried(GET_DECLARED_FIELD, self, name, true, null, caller, true);
+    }
+
+    public static void getEnclosingMethod(Object self) {
+        if (query(GET_ENCLOSING_METHOD, self, null, false, null, null))
+            return;
+        getEnclosingMethodN(self);
+        queried(GET_ENCLOSING_METHOD, self, null, false, null, null, false);
+    }
+
+    public static void getEnclosingMethod(Object self, Object caller) {
+        if (query(GET_ENCLOSING_METHOD, self, null, false, null, caller))
+            return;
+        getEnclosingMethodN(self, caller);
+        queried(GET_ENCLOSING_METHOD, self, null, false, null, caller, true);
+    }
+
+    public static void getEnclosingConstructor(Object self) {
+        if (query(GET_ENCLOSING_CONSTRUCTOR, self, null, false, null, null))
+            return;
+        getEnclosingConstructorN(self);
+        queried(GET_ENCLOSING_CONSTRUCTOR, self, null, false, null, null, false);
+    }
+
+    public static void getEnclosingConstructor(Object self, Object caller) {
+        if (query(GET_ENCLOSING_CONSTRUCTOR, self, null, false, null, caller))
+            return;
+        getEnclosingConstructorN(self, caller);
+        queried(GET_ENCLOSING_CONSTRUCTOR, self, null, false, null, caller, true);
+    }
+
+    // bulk queries and Class.newInstance: the receiver is the key (numbers as
+    // agent/intercepts.h's NT_BULK_*)
+
+    public static void getFields(Object self) {
+        if (query(BULK + 0, self, null, false, null, null))
+            return;
+        getFieldsN(self);
+        queried(BULK + 0, self, null, false, null, null, false);
+    }
+
+    public static void getFields(Object self, Object caller) {
+        if (query(BULK + 0, self, null, false, null, caller))
+            return;
+        getFieldsN(self, caller);
+        queried(BULK + 0, self, null, false, null, caller, true);
+    }
+
+    public static void getDeclaredFields(Object self) {
+        if (query(BULK + 1, self, null, false, null, null))
+            return;
+        getDeclaredFieldsN(self);
+        queried(BULK + 1, self, null, false, null, null, false);
+    }
+
+    public static void getDeclaredFields(Object self, Object caller) {
+        if (query(BULK + 1, self, null, false, null, caller))
+            return;
+        getDeclaredFieldsN(self, caller);
+        queried(BULK + 1, self, null, false, null, caller, true);
+    }
+
+    public static void getMethods(Object self) {
+        if (query(BULK + 2, self, null, false, null, null))
+            return;
+        getMethodsN(self);
+        queried(BULK + 2, self, null, false, null, null, false);
+    }
+
+    public static void getMethods(Object self, Object caller) {
+        if (query(BULK + 2, self, null, false, null, caller))
+            return;
+        getMethodsN(self, caller);
+        queried(BULK + 2, self, null, false, null, caller, true);
+    }
+
+    public static void getDeclaredMethods(Object self) {
+        if (query(BULK + 3, self, null, false, null, null))
+            return;
+        getDeclaredMethodsN(self);
+        queried(BULK + 3, self, null, false, null, null, false);
+    }
+
+    public static void getDeclaredMethods(Object self, Object caller) {
+        if (query(BULK + 3, self, null, false, null, caller))
+            return;
+        getDeclaredMethodsN(self, caller);
+        queried(BULK + 3, self, null, false, null, caller, true);
+    }
+
+    public static void getConstructors(Object self) {
+        if (query(BULK + 4, self, null, false, null, null))
+            return;
+        getConstructorsN(self);
+        queried(BULK + 4, self, null, false, null, null, false);
+    }
+
+    public static void getConstructors(Object self, Object caller) {
+        if (query(BULK + 4, self, null, false, null, caller))
+            return;
+        getConstructorsN(self, caller);
+        queried(BULK + 4, self, null, false, null, caller, true);
+    }
+
+    public static void getDeclaredConstructors(Object self) {
+        if (query(BULK + 5, self, null, false, null, null))
+            return;
+        getDeclaredConstructorsN(self);
+        queried(BULK + 5, self, null, false, null, null, false);
+    }
+
+    public static void getDeclaredConstructors(Object self, Object caller) {
+        if (query(BULK + 5, self, null, false, null, caller))
+            return;
+        getDeclaredConstructorsN(self, caller);
+        queried(BULK + 5, self, null, false, null, caller, true);
+    }
+
+    public static void getClasses(Object self) {
+        if (query(BULK + 6, self, null, false, null, null))
+            return;
+        getClassesN(self);
+        queried(BULK + 6, self, null, false, null, null, false);
+    }
+
+    public static void getClasses(Object self, Object caller) {
+        if (query(BULK + 6, self, null, false, null, caller))
+            return;
+        getClassesN(self, caller);
+        queried(BULK + 6, self, null, false, null, caller, true);
+    }
+
+    public static void getDeclaredClasses(Object self) {
+        if (query(BULK + 7, self, null, false, null, null))
+            return;
+        getDeclaredClassesN(self);
+        queried(BULK + 7, self, null, false, null, null, false);
+    }
+
+    public static void getDeclaredClasses(Object self, Object caller) {
+        if (query(BULK + 7, self, null, false, null, caller))
+            return;
+        getDeclaredClassesN(self, caller);
+        queried(BULK + 7, self, null, false, null, caller, true);
+    }
+
+    public static void getRecordComponents(Object self) {
+        if (query(BULK + 8, self, null, false, null, null))
+            return;
+        getRecordComponentsN(self);
+        queried(BULK + 8, self, null, false, null, null, false);
+    }
+
+    public static void getRecordComponents(Object self, Object caller) {
+        if (query(BULK + 8, self, null, false, null, caller))
+            return;
+        getRecordComponentsN(self, caller);
+        queried(BULK + 8, self, null, false, null, caller, true);
+    }
+
+    public static void getPermittedSubclasses(Object self) {
+        if (query(BULK + 9, self, null, false, null, null))
+            return;
+        getPermittedSubclassesN(self);
+        queried(BULK + 9, self, null, false, null, null, false);
+    }
+
+    public static void getPermittedSubclasses(Object self, Object caller) {
+        if (query(BULK + 9, self, null, false, null, caller))
+            return;
+        getPermittedSubclassesN(self, caller);
+        queried(BULK + 9, self, null, false, null, caller, true);
+    }
+
+    public static void getNestMembers(Object self) {
+        if (query(BULK + 10, self, null, false, null, null))
+            return;
+        getNestMembersN(self);
+        queried(BULK + 10, self, null, false, null, null, false);
+    }
+
+    public static void getNestMembers(Object self, Object caller) {
+        if (query(BULK + 10, self, null, false, null, caller))
+            return;
+        getNestMembersN(self, caller);
+        queried(BULK + 10, self, null, false, null, caller, true);
+    }
+
+    public static void getSigners(Object self) {
+        if (query(BULK + 11, self, null, false, null, null))
+            return;
+        getSignersN(self);
+        queried(BULK + 11, self, null, false, null, null, false);
+    }
+
+    public static void getSigners(Object self, Object caller) {
+        if (query(BULK + 11, self, null, false, null, caller))
+            return;
+        getSignersN(self, caller);
+        queried(BULK + 11, self, null, false, null, caller, true);
+    }
+
+    public static void newInstance(Object self) {
+        if (query(BULK + 12, self, null, false, null, null))
+            return;
+        newInstanceN(self);
+        queried(BULK + 12, self, null, false, null, null, false);
+    }
+
+    public static void newInstance(Object self, Object caller) {
+        if (query(BULK + 12, self, null, false, null, caller))
+            return;
+        newInstanceN(self, caller);
+        queried(BULK + 12, self, null, false, null, caller, true);
+    }
+
+    // ---- reflective access -------------------------------------------------
+
+    /** Method.invoke / Constructor.newInstance: keyed on the member (equal
+     * copies match). Method.invoke of Class.newInstance records what it
+     * instantiates too (its receiver), so it always goes to the native. */
+    private static boolean member(int kind, Object m, Object caller) {
+        return m != null && ((Member) m).getDeclaringClass() != Class.class
+                && seen(kind, m, null, null, null, 0, caller);
+    }
+
+    private static void membered(int kind, Object m, Object caller, boolean hasCaller) {
+        if (m != null && ((Member) m).getDeclaringClass() != Class.class)
+            note(kind, m, null, null, null, 0, caller, hasCaller);
+    }
+
+    public static void invoke(Object method, Object obj, Object args) {
+        if (member(INVOKE, method, null))
+            return;
+        invokeN(method, obj, args);
+        membered(INVOKE, method, null, false);
+    }
+
+    public static void invoke(Object method, Object obj, Object args, Object caller) {
+        if (member(INVOKE, method, caller))
+            return;
+        invokeN(method, obj, args, caller);
+        membered(INVOKE, method, caller, true);
+    }
+
+    public static void invokeCaller(Object method, Object obj, Object args, Object caller) {
+        if (member(INVOKE_CALLER, method, caller))
+            return;
+        invokeCallerN(method, obj, args, caller);
+        membered(INVOKE_CALLER, method, caller, true);
+    }
+
+    public static void ctorNewInstance(Object ctor, Object args) {
+        if (member(CTOR_NEW_INSTANCE, ctor, null))
+            return;
+        ctorNewInstanceN(ctor, args);
+        membered(CTOR_NEW_INSTANCE, ctor, null, false);
+    }
+
+    public static void ctorNewInstance(Object ctor, Object args, Object caller) {
+        if (member(CTOR_NEW_INSTANCE, ctor, caller))
+            return;
+        ctorNewInstanceN(ctor, args, caller);
+        membered(CTOR_NEW_INSTANCE, ctor, caller, true);
+    }
+
+    // Field.get* / set*: (declaring class, name) as the rewritten method hands them in
+
+    private static boolean field(Object decl, Object name, Object caller) {
+        return decl != null && name != null
+                && seen(FIELD, decl, (String) name, null, null, 0, caller);
+    }
+
+    private static void fielded(Object decl, Object name, Object caller, boolean hasCaller) {
+        if (decl != null && name != null)
+            note(FIELD, decl, (String) name, null, null, 0, caller, hasCaller);
+    }
+
+    public static void field_get(Object d, Object n, Object o) {
+        if (field(d, n, null)) return;
+        field_getN(d, n, o);
+        fielded(d, n, null, false);
+    }
+
+    public static void field_get(Object d, Object n, Object o, Object c) {
+        if (field(d, n, c)) return;
+        field_getN(d, n, o, c);
+        fielded(d, n, c, true);
+    }
+
+    public static void field_getBoolean(Object d, Object n, Object o) {
+        if (field(d, n, null)) return;
+        field_getBooleanN(d, n, o);
+        fielded(d, n, null, false);
+    }
+
+    public static void field_getBoolean(Object d, Object n, Object o, Object c) {
+        if (field(d, n, c)) return;
+        field_getBooleanN(d, n, o, c);
+        fielded(d, n, c, true);
+    }
+
+    public static void field_getByte(Object d, Object n, Object o) {
+        if (field(d, n, null)) return;
+        field_getByteN(d, n, o);
+        fielded(d, n, null, false);
+    }
+
+    public static void field_getByte(Object d, Object n, Object o, Object c) {
+        if (field(d, n, c)) return;
+        field_getByteN(d, n, o, c);
+        fielded(d, n, c, true);
+    }
+
+    public static void field_getChar(Object d, Object n, Object o) {
+        if (field(d, n, null)) return;
+        field_getCharN(d, n, o);
+        fielded(d, n, null, false);
+    }
+
+    public static void field_getChar(Object d, Object n, Object o, Object c) {
+        if (field(d, n, c)) return;
+        field_getCharN(d, n, o, c);
+        fielded(d, n, c, true);
+    }
+
+    public static void field_getShort(Object d, Object n, Object o) {
+        if (field(d, n, null)) return;
+        field_getShortN(d, n, o);
+        fielded(d, n, null, false);
+    }
+
+    public static void field_getShort(Object d, Object n, Object o, Object c) {
+        if (field(d, n, c)) return;
+        field_getShortN(d, n, o, c);
+        fielded(d, n, c, true);
+    }
+
+    public static void field_getInt(Object d, Object n, Object o) {
+        if (field(d, n, null)) return;
+        field_getIntN(d, n, o);
+        fielded(d, n, null, false);
+    }
+
+    public static void field_getInt(Object d, Object n, Object o, Object c) {
+        if (field(d, n, c)) return;
+        field_getIntN(d, n, o, c);
+        fielded(d, n, c, true);
+    }
+
+    public static void field_getLong(Object d, Object n, Object o) {
+        if (field(d, n, null)) return;
+        field_getLongN(d, n, o);
+        fielded(d, n, null, false);
+    }
+
+    public static void field_getLong(Object d, Object n, Object o, Object c) {
+        if (field(d, n, c)) return;
+        field_getLongN(d, n, o, c);
+        fielded(d, n, c, true);
+    }
+
+    public static void field_getFloat(Object d, Object n, Object o) {
+        if (field(d, n, null)) return;
+        field_getFloatN(d, n, o);
+        fielded(d, n, null, false);
+    }
+
+    public static void field_getFloat(Object d, Object n, Object o, Object c) {
+        if (field(d, n, c)) return;
+        field_getFloatN(d, n, o, c);
+        fielded(d, n, c, true);
+    }
+
+    public static void field_getDouble(Object d, Object n, Object o) {
+        if (field(d, n, null)) return;
+        field_getDoubleN(d, n, o);
+        fielded(d, n, null, false);
+    }
+
+    public static void field_getDouble(Object d, Object n, Object o, Object c) {
+        if (field(d, n, c)) return;
+        field_getDoubleN(d, n, o, c);
+        fielded(d, n, c, true);
+    }
+
+    public static void field_set(Object d, Object n, Object o, Object v) {
+        if (field(d, n, null)) return;
+        field_setN(d, n, o, v);
+        fielded(d, n, null, false);
+    }
+
+    public static void field_set(Object d, Object n, Object o, Object v, Object c) {
+        if (field(d, n, c)) return;
+        field_setN(d, n, o, v, c);
+        fielded(d, n, c, true);
+    }
+
+    public static void field_setBoolean(Object d, Object n, Object o, boolean v) {
+        if (field(d, n, null)) return;
+        field_setBooleanN(d, n, o, v);
+        fielded(d, n, null, false);
+    }
+
+    public static void field_setBoolean(Object d, Object n, Object o, boolean v, Object c) {
+        if (field(d, n, c)) return;
+        field_setBooleanN(d, n, o, v, c);
+        fielded(d, n, c, true);
+    }
+
+    public static void field_setByte(Object d, Object n, Object o, byte v) {
+        if (field(d, n, null)) return;
+        field_setByteN(d, n, o, v);
+        fielded(d, n, null, false);
+    }
+
+    public static void field_setByte(Object d, Object n, Object o, byte v, Object c) {
+        if (field(d, n, c)) return;
+        field_setByteN(d, n, o, v, c);
+        fielded(d, n, c, true);
+    }
+
+    public static void field_setChar(Object d, Object n, Object o, char v) {
+        if (field(d, n, null)) return;
+        field_setCharN(d, n, o, v);
+        fielded(d, n, null, false);
+    }
+
+    public static void field_setChar(Object d, Object n, Object o, char v, Object c) {
+        if (field(d, n, c)) return;
+        field_setCharN(d, n, o, v, c);
+        fielded(d, n, c, true);
+    }
+
+    public static void field_setShort(Object d, Object n, Object o, short v) {
+        if (field(d, n, null)) return;
+        field_setShortN(d, n, o, v);
+        fielded(d, n, null, false);
+    }
+
+    public static void field_setShort(Object d, Object n, Object o, short v, Object c) {
+        if (field(d, n, c)) return;
+        field_setShortN(d, n, o, v, c);
+        fielded(d, n, c, true);
+    }
+
+    public static void field_setInt(Object d, Object n, Object o, int v) {
+        if (field(d, n, null)) return;
+        field_setIntN(d, n, o, v);
+        fielded(d, n, null, false);
+    }
+
+    public static void field_setInt(Object d, Object n, Object o, int v, Object c) {
+        if (field(d, n, c)) return;
+        field_setIntN(d, n, o, v, c);
+        fielded(d, n, c, true);
+    }
+
+    public static void field_setLong(Object d, Object n, Object o, long v) {
+        if (field(d, n, null)) return;
+        field_setLongN(d, n, o, v);
+        fielded(d, n, null, false);
+    }
+
+    public static void field_setLong(Object d, Object n, Object o, long v, Object c) {
+        if (field(d, n, c)) return;
+        field_setLongN(d, n, o, v, c);
+        fielded(d, n, c, true);
+    }
+
+    public static void field_setFloat(Object d, Object n, Object o, float v) {
+        if (field(d, n, null)) return;
+        field_setFloatN(d, n, o, v);
+        fielded(d, n, null, false);
+    }
+
+    public static void field_setFloat(Object d, Object n, Object o, float v, Object c) {
+        if (field(d, n, c)) return;
+        field_setFloatN(d, n, o, v, c);
+        fielded(d, n, c, true);
+    }
+
+    public static void field_setDouble(Object d, Object n, Object o, double v) {
+        if (field(d, n, null)) return;
+        field_setDoubleN(d, n, o, v);
+        fielded(d, n, null, false);
+    }
+
+    public static void field_setDouble(Object d, Object n, Object o, double v, Object c) {
+        if (field(d, n, c)) return;
+        field_setDoubleN(d, n, o, v, c);
+        fielded(d, n, c, true);
+    }
+
+    // ---- arrays, Unsafe ------------------------------------------------------
+
+    public static void arrayNew1(Object comp, int len) {
+        if (comp != null && seen(ARRAY_NEW, comp, null, null, null, 1, null))
+            return;
+        arrayNew1N(comp, len);
+        if (comp != null)
+            note(ARRAY_NEW, comp, null, null, null, 1, null, false);
+    }
+
+    public static void arrayNewN(Object comp, Object dims) {
+        int n = dims == null ? 0 : ((int[]) dims).length;
+        boolean ok = comp != null && n > 0 && n <= 255;
+        if (ok && seen(ARRAY_NEW, comp, null, null, null, n, null))
+            return;
+        arrayNewNN(comp, dims);
+        if (ok)
+            note(ARRAY_NEW, comp, null, null, null, n, null, false);
+    }
+
+    public static void allocateInstance(Object unsafe, Object cls) {
+        if (cls != null && seen(ALLOCATE_INSTANCE, cls, null, null, null, 0, null))
+            return;
+        allocateInstanceN(unsafe, cls);
+        if (cls != null)
+            note(ALLOCATE_INSTANCE, cls, null, null, null, 0, null, false);
+    }
+
+    public static void objectFieldOffset(Object unsafe, Object cls, Object name) {
+        boolean ok = cls != null && name != null;
+        if (ok && seen(OBJECT_FIELD_OFFSET, cls, (String) name, null, null, 0, null))
+            return;
+        objectFieldOffsetN(unsafe, cls, name);
+        if (ok)
+            note(OBJECT_FIELD_OFFSET, cls, (String) name, null, null, 0, null, false);
+    }
+
+    // ---- resources: (loader, module, name); no caller ----------------------
+
+    private static boolean resource(int kind, Object loader, Object module, Object name) {
+        return name != null && seen(kind, loader, (String) module, (String) name, null, 0, null);
+    }
+
+    private static void resourced(int kind, Object loader, Object module, Object name) {
+        if (name != null)
+            note(kind, loader, (String) module, (String) name, null, 0, null, false);
+    }
+
+    public static void findResource(Object loader, Object module, Object name) {
+        if (resource(FIND_RESOURCE, loader, module, name))
+            return;
+        findResourceN(loader, module, name);
+        resourced(FIND_RESOURCE, loader, module, name);
+    }
+
+    public static void findResourceAsStream(Object loader, Object module, Object name) {
+        if (resource(FIND_RESOURCE_AS_STREAM, loader, module, name))
+            return;
+        findResourceAsStreamN(loader, module, name);
+        resourced(FIND_RESOURCE_AS_STREAM, loader, module, name);
+    }
+
+    public static void loaderFindResource(Object loader, Object module, Object name) {
+        if (resource(LOADER_FIND_RESOURCE, loader, module, name))
+            return;
+        loaderFindResourceN(loader, module, name);
+        resourced(LOADER_FIND_RESOURCE, loader, module, name);
+    }
+
+    public static void getResource(Object loader, Object name) {
+        if (resource(GET_RESOURCE, loader, null, name))
+            return;
+        getResourceN(loader, name);
+        resourced(GET_RESOURCE, loader, null, name);
+    }
+
+    public static void getResources(Object loader, Object name) {
+        if (resource(GET_RESOURCES, loader, null, name))
+            return;
+        getResourcesN(loader, name);
+        resourced(GET_RESOURCES, loader, null, name);
+    }
+
+    public static void getSystemResource(Object name) {
+        if (resource(GET_SYSTEM_RESOURCE, null, null, name))
+            return;
+        getSystemResourceN(name);
+        resourced(GET_SYSTEM_RESOURCE, null, null, name);
+    }
+
+    public static void getSystemResources(Object name) {
+        if (resource(GET_SYSTEM_RESOURCES, null, null, name))
+            return;
+        getSystemResourcesN(name);
+        resourced(GET_SYSTEM_RESOURCES, null, null, name);
+    }
+
+    // ---- the agent's C hooks (bound by agent/hookclass.c) ----------------------
+
+    private static native void forName1N(Object name);
+    private static native void forName1N(Object name, Object caller);
+    private static native void forName3N(Object name, boolean init, Object loader);
+    private static native void forName3N(Object name, boolean init, Object loader, Object caller);
+    private static native void forNameCallerN(Object name, Object caller);
+    private static native void forNameModuleN(Object module, Object name);
+    private static native void forNameModuleN(Object module, Object name, Object caller);
+    private static native void findSystemClassN(Object loader, Object name);
+    private static native void getMethodN(Object self, Object name, Object params);
+    private static native void getMethodN(Object self, Object name, Object params, Object caller);
+    private static native void getDeclaredMethodN(Object self, Object name, Object params);
+    private static native void getDeclaredMethodN(Object self, Object name, Object params,
+                                                  Object caller);
+    private static native void getConstructorN(Object self, Object params);
+    private static native void getConstructorN(Object self, Object params, Object caller);
+    private static native void getDeclaredConstructorN(Object self, Object params);
+    private static native void getDeclaredConstructorN(Object self, Object params, Object caller);
+    private static native void getFieldN(Object self, Object name);
+    private static native void getFieldN(Object self, Object name, Object caller);
+    private static native void getDeclaredFieldN(Object self, Object name);
+    private static native void getDeclaredFieldN(Object self, Object name, Object caller);
+    private static native void getEnclosingMethodN(Object self);
+    private static native void getEnclosingMethodN(Object self, Object caller);
+    private static native void getEnclosingConstructorN(Object self);
+    private static native void getEnclosingConstructorN(Object self, Object caller);
+    private static native void getFieldsN(Object self);
+    private static native void getFieldsN(Object self, Object caller);
+    private static native void getDeclaredFieldsN(Object self);
+    private static native void getDeclaredFieldsN(Object self, Object caller);
+    private static native void getMethodsN(Object self);
+    private static native void getMethodsN(Object self, Object caller);
+    private static native void getDeclaredMethodsN(Object self);
+    private static native void getDeclaredMethodsN(Object self, Object caller);
+    private static native void getConstructorsN(Object self);
+    private static native void getConstructorsN(Object self, Object caller);
+    private static native void getDeclaredConstructorsN(Object self);
+    private static native void getDeclaredConstructorsN(Object self, Object caller);
+    private static native void getClassesN(Object self);
+    private static native void getClassesN(Object self, Object caller);
+    private static native void getDeclaredClassesN(Object self);
+    private static native void getDeclaredClassesN(Object self, Object caller);
+    private static native void getRecordComponentsN(Object self);
+    private static native void getRecordComponentsN(Object self, Object caller);
+    private static native void getPermittedSubclassesN(Object self);
+    private static native void getPermittedSubclassesN(Object self, Object caller);
+    private static native void getNestMembersN(Object self);
+    private static native void getNestMembersN(Object self, Object caller);
+    private static native void getSignersN(Object self);
+    private static native void getSignersN(Object self, Object caller);
+    private static native void newInstanceN(Object self);
+    private static native void newInstanceN(Object self, Object caller);
+    private static native void invokeN(Object method, Object obj, Object args);
+    private static native void invokeN(Object method, Object obj, Object args, Object caller);
+    private static native void invokeCallerN(Object method, Object obj, Object args, Object caller);
+    private static native void ctorNewInstanceN(Object ctor, Object args);
+    private static native void ctorNewInstanceN(Object ctor, Object args, Object caller);
+    private static native void field_getN(Object d, Object n, Object o);
+    private static native void field_getN(Object d, Object n, Object o, Object c);
+    private static native void field_getBooleanN(Object d, Object n, Object o);
+    private static native void field_getBooleanN(Object d, Object n, Object o, Object c);
+    private static native void field_getByteN(Object d, Object n, Object o);
+    private static native void field_getByteN(Object d, Object n, Object o, Object c);
+    private static native void field_getCharN(Object d, Object n, Object o);
+    private static native void field_getCharN(Object d, Object n, Object o, Object c);
+    private static native void field_getShortN(Object d, Object n, Object o);
+    private static native void field_getShortN(Object d, Object n, Object o, Object c);
+    private static native void field_getIntN(Object d, Object n, Object o);
+    private static native void field_getIntN(Object d, Object n, Object o, Object c);
+    private static native void field_getLongN(Object d, Object n, Object o);
+    private static native void field_getLongN(Object d, Object n, Object o, Object c);
+    private static native void field_getFloatN(Object d, Object n, Object o);
+    private static native void field_getFloatN(Object d, Object n, Object o, Object c);
+    private static native void field_getDoubleN(Object d, Object n, Object o);
+    private static native void field_getDoubleN(Object d, Object n, Object o, Object c);
+    private static native void field_setN(Object d, Object n, Object o, Object v);
+    private static native void field_setN(Object d, Object n, Object o, Object v, Object c);
+    private static native void field_setBooleanN(Object d, Object n, Object o, boolean v);
+    private static native void field_setBooleanN(Object d, Object n, Object o, boolean v, Object c);
+    private static native void field_setByteN(Object d, Object n, Object o, byte v);
+    private static native void field_setByteN(Object d, Object n, Object o, byte v, Object c);
+    private static native void field_setCharN(Object d, Object n, Object o, char v);
+    private static native void field_setCharN(Object d, Object n, Object o, char v, Object c);
+    private static native void field_setShortN(Object d, Object n, Object o, short v);
+    private static native void field_setShortN(Object d, Object n, Object o, short v, Object c);
+    private static native void field_setIntN(Object d, Object n, Object o, int v);
+    private static native void field_setIntN(Object d, Object n, Object o, int v, Object c);
+    private static native void field_setLongN(Object d, Object n, Object o, long v);
+    private static native void field_setLongN(Object d, Object n, Object o, long v, Object c);
+    private static native void field_setFloatN(Object d, Object n, Object o, float v);
+    private static native void field_setFloatN(Object d, Object n, Object o, float v, Object c);
+    private static native void field_setDoubleN(Object d, Object n, Object o, double v);
+    private static native void field_setDoubleN(Object d, Object n, Object o, double v, Object c);
+    private static native void arrayNew1N(Object comp, int len);
+    private static native void arrayNewNN(Object comp, Object dims);
+    private static native void allocateInstanceN(Object unsafe, Object cls);
+    private static native void objectFieldOffsetN(Object unsafe, Object cls, Object name);
+    private static native void findResourceN(Object loader, Object module, Object name);
+    private static native void findResourceAsStreamN(Object loader, Object module, Object name);
+    private static native void loaderFindResourceN(Object loader, Object module, Object name);
+    private static native void getResourceN(Object loader, Object name);
+    private static native void getResourcesN(Object loader, Object name);
+    private static native void getSystemResourceN(Object name);
+    private static native void getSystemResourcesN(Object name);
+}
