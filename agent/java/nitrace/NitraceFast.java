@@ -20,6 +20,11 @@
  * and a miss only costs a native call. Nothing here may throw into the
  * program: allocation failures while caching are swallowed.
  *
+ * The public methods are @DontInline (honoured for boot classes): the JDK
+ * method that calls one stays small enough for the JIT to inline it into the
+ * program's code, which @CallerSensitive methods need for
+ * Reflection.getCallerClass() to be an intrinsic rather than a stack walk.
+ *
  * Defined by the agent with the boot loader (class-file version 52, no
  * nestmates), its natives bound with RegisterNatives. Compiled at build time
  * (agent/CMakeLists.txt) and embedded in libnitrace.so.
@@ -28,6 +33,8 @@ package nitrace;
 
 import java.lang.ref.WeakReference;
 import java.lang.reflect.Member;
+
+import jdk.internal.vm.annotation.DontInline;
 
 public final class NitraceFast {
     private NitraceFast() {
@@ -82,7 +89,8 @@ public final class NitraceFast {
     private static int hash(int kind, Object x, String s1, String s2, Object[] p, int n,
                             Object caller) {
         int h = kind * 0x9E3779B1 + n;
-        // a Member hashes by declaring class and name, as Method/Constructor.equals
+        // (seenNamed computes the same for n == 0, a non-Member x, s2 == null, p == null.)
+        // A Member hashes by declaring class and name, as Method/Constructor.equals
         // compare them: copies of one member meet in one slot
         if (x instanceof Member) {
             Member m = (Member) x;
@@ -145,6 +153,24 @@ public final class NitraceFast {
                 || matches(t[i ^ 1], h, kind, x, s1, s2, p, n, caller);
     }
 
+    /** seen() for the commonest shape, (class, name, caller), kept small so that
+     * the JIT inlines it into the hottest intercepted methods (Field.get*,
+     * getDeclaredField, ...) without growing them much. */
+    private static boolean seenNamed(int kind, Object x, String s, Object caller) {
+        int h = kind * 0x9E3779B1;
+        h = (h ^ System.identityHashCode(x)) * 0x85EBCA6B;
+        h = (h ^ s.hashCode()) * 0xC2B2AE35;
+        h = (h ^ System.identityHashCode(caller)) * 0x9E3779B1;
+        h ^= h >>> 15;
+        int i = h & (SIZE - 1);
+        E[] t = TABLE;
+        E e = t[i];
+        if (e == null || e.hash != h)
+            e = t[i ^ 1];
+        return e != null && e.hash == h && e.kind == kind && e.pn == -1 && e.n == 0
+                && e.s2 == null && same(e.x, x) && sameString(e.s1, s) && same(e.caller, caller);
+    }
+
     /** After a miss went to the native: cache the access when state() allows. */
     private static void note(int kind, Object x, String s1, String s2, Object[] p, int n,
                              Object caller, boolean hasCaller) {
@@ -198,64 +224,72 @@ public final class NitraceFast {
 
     // ---- class lookup ------------------------------------------------------
 
+    @DontInline
     public static void forName1(Object name) {
-        if (name != null && seen(FOR_NAME, null, (String) name, null, null, 0, null))
+        if (name != null && seenNamed(FOR_NAME, null, (String) name, null))
             return;
         forName1N(name);
         if (name != null)
             note(FOR_NAME, null, (String) name, null, null, 0, null, false);
     }
 
+    @DontInline
     public static void forName1(Object name, Object caller) {
-        if (name != null && seen(FOR_NAME, null, (String) name, null, null, 0, caller))
+        if (name != null && seenNamed(FOR_NAME, null, (String) name, caller))
             return;
         forName1N(name, caller);
         if (name != null)
             note(FOR_NAME, null, (String) name, null, null, 0, caller, true);
     }
 
+    @DontInline
     public static void forName3(Object name, boolean init, Object loader) {
-        if (name != null && seen(FOR_NAME3, null, (String) name, null, null, 0, null))
+        if (name != null && seenNamed(FOR_NAME3, null, (String) name, null))
             return;
         forName3N(name, init, loader);
         if (name != null)
             note(FOR_NAME3, null, (String) name, null, null, 0, null, false);
     }
 
+    @DontInline
     public static void forName3(Object name, boolean init, Object loader, Object caller) {
-        if (name != null && seen(FOR_NAME3, null, (String) name, null, null, 0, caller))
+        if (name != null && seenNamed(FOR_NAME3, null, (String) name, caller))
             return;
         forName3N(name, init, loader, caller);
         if (name != null)
             note(FOR_NAME3, null, (String) name, null, null, 0, caller, true);
     }
 
+    @DontInline
     public static void forNameCaller(Object name, Object caller) {
-        if (name != null && seen(FOR_NAME_CALLER, null, (String) name, null, null, 0, caller))
+        if (name != null && seenNamed(FOR_NAME_CALLER, null, (String) name, caller))
             return;
         forNameCallerN(name, caller);
         if (name != null)
             note(FOR_NAME_CALLER, null, (String) name, null, null, 0, caller, true);
     }
 
+    @DontInline
     public static void forNameModule(Object module, Object name) {
-        if (name != null && seen(FOR_NAME_MODULE, null, (String) name, null, null, 0, null))
+        if (name != null && seenNamed(FOR_NAME_MODULE, null, (String) name, null))
             return;
         forNameModuleN(module, name);
         if (name != null)
             note(FOR_NAME_MODULE, null, (String) name, null, null, 0, null, false);
     }
 
+    @DontInline
     public static void forNameModule(Object module, Object name, Object caller) {
-        if (name != null && seen(FOR_NAME_MODULE, null, (String) name, null, null, 0, caller))
+        if (name != null && seenNamed(FOR_NAME_MODULE, null, (String) name, caller))
             return;
         forNameModuleN(module, name, caller);
         if (name != null)
             note(FOR_NAME_MODULE, null, (String) name, null, null, 0, caller, true);
     }
 
+    @DontInline
     public static void findSystemClass(Object loader, Object name) {
-        if (name != null && seen(FIND_SYSTEM_CLASS, null, (String) name, null, null, 0, null))
+        if (name != null && seenNamed(FIND_SYSTEM_CLASS, null, (String) name, null))
             return;
         findSystemClassN(loader, name);
         if (name != null)
@@ -272,12 +306,18 @@ public final class NitraceFast {
                 && seen(kind, self, (String) name, null, (Object[]) params, 0, caller);
     }
 
+    /** A query keyed on (receiver, name) only: the small lookup. */
+    private static boolean named(int kind, Object self, Object name, Object caller) {
+        return self != null && name != null && seenNamed(kind, self, (String) name, caller);
+    }
+
     private static void queried(int kind, Object self, Object name, boolean named, Object params,
                                 Object caller, boolean hasCaller) {
         if (self != null && (!named || name != null))
             note(kind, self, (String) name, null, (Object[]) params, 0, caller, hasCaller);
     }
 
+    @DontInline
     public static void getMethod(Object self, Object name, Object params) {
         if (query(GET_METHOD, self, name, true, params, null))
             return;
@@ -285,6 +325,7 @@ public final class NitraceFast {
         queried(GET_METHOD, self, name, true, params, null, false);
     }
 
+    @DontInline
     public static void getMethod(Object self, Object name, Object params, Object caller) {
         if (query(GET_METHOD, self, name, true, params, caller))
             return;
@@ -292,6 +333,7 @@ public final class NitraceFast {
         queried(GET_METHOD, self, name, true, params, caller, true);
     }
 
+    @DontInline
     public static void getDeclaredMethod(Object self, Object name, Object params) {
         if (query(GET_DECLARED_METHOD, self, name, true, params, null))
             return;
@@ -299,6 +341,7 @@ public final class NitraceFast {
         queried(GET_DECLARED_METHOD, self, name, true, params, null, false);
     }
 
+    @DontInline
     public static void getDeclaredMethod(Object self, Object name, Object params, Object caller) {
         if (query(GET_DECLARED_METHOD, self, name, true, params, caller))
             return;
@@ -306,6 +349,7 @@ public final class NitraceFast {
         queried(GET_DECLARED_METHOD, self, name, true, params, caller, true);
     }
 
+    @DontInline
     public static void getConstructor(Object self, Object params) {
         if (query(GET_CONSTRUCTOR, self, null, false, params, null))
             return;
@@ -313,6 +357,7 @@ public final class NitraceFast {
         queried(GET_CONSTRUCTOR, self, null, false, params, null, false);
     }
 
+    @DontInline
     public static void getConstructor(Object self, Object params, Object caller) {
         if (query(GET_CONSTRUCTOR, self, null, false, params, caller))
             return;
@@ -320,6 +365,7 @@ public final class NitraceFast {
         queried(GET_CONSTRUCTOR, self, null, false, params, caller, true);
     }
 
+    @DontInline
     public static void getDeclaredConstructor(Object self, Object params) {
         if (query(GET_DECLARED_CONSTRUCTOR, self, null, false, params, null))
             return;
@@ -327,6 +373,7 @@ public final class NitraceFast {
         queried(GET_DECLARED_CONSTRUCTOR, self, null, false, params, null, false);
     }
 
+    @DontInline
     public static void getDeclaredConstructor(Object self, Object params, Object caller) {
         if (query(GET_DECLARED_CONSTRUCTOR, self, null, false, params, caller))
             return;
@@ -334,34 +381,39 @@ public final class NitraceFast {
         queried(GET_DECLARED_CONSTRUCTOR, self, null, false, params, caller, true);
     }
 
+    @DontInline
     public static void getField(Object self, Object name) {
-        if (query(GET_FIELD, self, name, true, null, null))
+        if (named(GET_FIELD, self, name, null))
             return;
         getFieldN(self, name);
         queried(GET_FIELD, self, name, true, null, null, false);
     }
 
+    @DontInline
     public static void getField(Object self, Object name, Object caller) {
-        if (query(GET_FIELD, self, name, true, null, caller))
+        if (named(GET_FIELD, self, name, caller))
             return;
         getFieldN(self, name, caller);
         queried(GET_FIELD, self, name, true, null, caller, true);
     }
 
+    @DontInline
     public static void getDeclaredField(Object self, Object name) {
-        if (query(GET_DECLARED_FIELD, self, name, true, null, null))
+        if (named(GET_DECLARED_FIELD, self, name, null))
             return;
         getDeclaredFieldN(self, name);
         queried(GET_DECLARED_FIELD, self, name, true, null, null, false);
     }
 
+    @DontInline
     public static void getDeclaredField(Object self, Object name, Object caller) {
-        if (query(GET_DECLARED_FIELD, self, name, true, null, caller))
+        if (named(GET_DECLARED_FIELD, self, name, caller))
             return;
         getDeclaredFieldN(self, name, caller);
         queried(GET_DECLARED_FIELD, self, name, true, null, caller, true);
     }
 
+    @DontInline
     public static void getEnclosingMethod(Object self) {
         if (query(GET_ENCLOSING_METHOD, self, null, false, null, null))
             return;
@@ -369,6 +421,7 @@ public final class NitraceFast {
         queried(GET_ENCLOSING_METHOD, self, null, false, null, null, false);
     }
 
+    @DontInline
     public static void getEnclosingMethod(Object self, Object caller) {
         if (query(GET_ENCLOSING_METHOD, self, null, false, null, caller))
             return;
@@ -376,6 +429,7 @@ public final class NitraceFast {
         queried(GET_ENCLOSING_METHOD, self, null, false, null, caller, true);
     }
 
+    @DontInline
     public static void getEnclosingConstructor(Object self) {
         if (query(GET_ENCLOSING_CONSTRUCTOR, self, null, false, null, null))
             return;
@@ -383,6 +437,7 @@ public final class NitraceFast {
         queried(GET_ENCLOSING_CONSTRUCTOR, self, null, false, null, null, false);
     }
 
+    @DontInline
     public static void getEnclosingConstructor(Object self, Object caller) {
         if (query(GET_ENCLOSING_CONSTRUCTOR, self, null, false, null, caller))
             return;
@@ -393,6 +448,7 @@ public final class NitraceFast {
     // bulk queries and Class.newInstance: the receiver is the key (numbers as
     // agent/intercepts.h's NT_BULK_*)
 
+    @DontInline
     public static void getFields(Object self) {
         if (query(BULK + 0, self, null, false, null, null))
             return;
@@ -400,6 +456,7 @@ public final class NitraceFast {
         queried(BULK + 0, self, null, false, null, null, false);
     }
 
+    @DontInline
     public static void getFields(Object self, Object caller) {
         if (query(BULK + 0, self, null, false, null, caller))
             return;
@@ -407,6 +464,7 @@ public final class NitraceFast {
         queried(BULK + 0, self, null, false, null, caller, true);
     }
 
+    @DontInline
     public static void getDeclaredFields(Object self) {
         if (query(BULK + 1, self, null, false, null, null))
             return;
@@ -414,6 +472,7 @@ public final class NitraceFast {
         queried(BULK + 1, self, null, false, null, null, false);
     }
 
+    @DontInline
     public static void getDeclaredFields(Object self, Object caller) {
         if (query(BULK + 1, self, null, false, null, caller))
             return;
@@ -421,6 +480,7 @@ public final class NitraceFast {
         queried(BULK + 1, self, null, false, null, caller, true);
     }
 
+    @DontInline
     public static void getMethods(Object self) {
         if (query(BULK + 2, self, null, false, null, null))
             return;
@@ -428,6 +488,7 @@ public final class NitraceFast {
         queried(BULK + 2, self, null, false, null, null, false);
     }
 
+    @DontInline
     public static void getMethods(Object self, Object caller) {
         if (query(BULK + 2, self, null, false, null, caller))
             return;
@@ -435,6 +496,7 @@ public final class NitraceFast {
         queried(BULK + 2, self, null, false, null, caller, true);
     }
 
+    @DontInline
     public static void getDeclaredMethods(Object self) {
         if (query(BULK + 3, self, null, false, null, null))
             return;
@@ -442,6 +504,7 @@ public final class NitraceFast {
         queried(BULK + 3, self, null, false, null, null, false);
     }
 
+    @DontInline
     public static void getDeclaredMethods(Object self, Object caller) {
         if (query(BULK + 3, self, null, false, null, caller))
             return;
@@ -449,6 +512,7 @@ public final class NitraceFast {
         queried(BULK + 3, self, null, false, null, caller, true);
     }
 
+    @DontInline
     public static void getConstructors(Object self) {
         if (query(BULK + 4, self, null, false, null, null))
             return;
@@ -456,6 +520,7 @@ public final class NitraceFast {
         queried(BULK + 4, self, null, false, null, null, false);
     }
 
+    @DontInline
     public static void getConstructors(Object self, Object caller) {
         if (query(BULK + 4, self, null, false, null, caller))
             return;
@@ -463,6 +528,7 @@ public final class NitraceFast {
         queried(BULK + 4, self, null, false, null, caller, true);
     }
 
+    @DontInline
     public static void getDeclaredConstructors(Object self) {
         if (query(BULK + 5, self, null, false, null, null))
             return;
@@ -470,6 +536,7 @@ public final class NitraceFast {
         queried(BULK + 5, self, null, false, null, null, false);
     }
 
+    @DontInline
     public static void getDeclaredConstructors(Object self, Object caller) {
         if (query(BULK + 5, self, null, false, null, caller))
             return;
@@ -477,6 +544,7 @@ public final class NitraceFast {
         queried(BULK + 5, self, null, false, null, caller, true);
     }
 
+    @DontInline
     public static void getClasses(Object self) {
         if (query(BULK + 6, self, null, false, null, null))
             return;
@@ -484,6 +552,7 @@ public final class NitraceFast {
         queried(BULK + 6, self, null, false, null, null, false);
     }
 
+    @DontInline
     public static void getClasses(Object self, Object caller) {
         if (query(BULK + 6, self, null, false, null, caller))
             return;
@@ -491,6 +560,7 @@ public final class NitraceFast {
         queried(BULK + 6, self, null, false, null, caller, true);
     }
 
+    @DontInline
     public static void getDeclaredClasses(Object self) {
         if (query(BULK + 7, self, null, false, null, null))
             return;
@@ -498,6 +568,7 @@ public final class NitraceFast {
         queried(BULK + 7, self, null, false, null, null, false);
     }
 
+    @DontInline
     public static void getDeclaredClasses(Object self, Object caller) {
         if (query(BULK + 7, self, null, false, null, caller))
             return;
@@ -505,6 +576,7 @@ public final class NitraceFast {
         queried(BULK + 7, self, null, false, null, caller, true);
     }
 
+    @DontInline
     public static void getRecordComponents(Object self) {
         if (query(BULK + 8, self, null, false, null, null))
             return;
@@ -512,6 +584,7 @@ public final class NitraceFast {
         queried(BULK + 8, self, null, false, null, null, false);
     }
 
+    @DontInline
     public static void getRecordComponents(Object self, Object caller) {
         if (query(BULK + 8, self, null, false, null, caller))
             return;
@@ -519,6 +592,7 @@ public final class NitraceFast {
         queried(BULK + 8, self, null, false, null, caller, true);
     }
 
+    @DontInline
     public static void getPermittedSubclasses(Object self) {
         if (query(BULK + 9, self, null, false, null, null))
             return;
@@ -526,6 +600,7 @@ public final class NitraceFast {
         queried(BULK + 9, self, null, false, null, null, false);
     }
 
+    @DontInline
     public static void getPermittedSubclasses(Object self, Object caller) {
         if (query(BULK + 9, self, null, false, null, caller))
             return;
@@ -533,6 +608,7 @@ public final class NitraceFast {
         queried(BULK + 9, self, null, false, null, caller, true);
     }
 
+    @DontInline
     public static void getNestMembers(Object self) {
         if (query(BULK + 10, self, null, false, null, null))
             return;
@@ -540,6 +616,7 @@ public final class NitraceFast {
         queried(BULK + 10, self, null, false, null, null, false);
     }
 
+    @DontInline
     public static void getNestMembers(Object self, Object caller) {
         if (query(BULK + 10, self, null, false, null, caller))
             return;
@@ -547,6 +624,7 @@ public final class NitraceFast {
         queried(BULK + 10, self, null, false, null, caller, true);
     }
 
+    @DontInline
     public static void getSigners(Object self) {
         if (query(BULK + 11, self, null, false, null, null))
             return;
@@ -554,6 +632,7 @@ public final class NitraceFast {
         queried(BULK + 11, self, null, false, null, null, false);
     }
 
+    @DontInline
     public static void getSigners(Object self, Object caller) {
         if (query(BULK + 11, self, null, false, null, caller))
             return;
@@ -561,6 +640,7 @@ public final class NitraceFast {
         queried(BULK + 11, self, null, false, null, caller, true);
     }
 
+    @DontInline
     public static void newInstance(Object self) {
         if (query(BULK + 12, self, null, false, null, null))
             return;
@@ -568,6 +648,7 @@ public final class NitraceFast {
         queried(BULK + 12, self, null, false, null, null, false);
     }
 
+    @DontInline
     public static void newInstance(Object self, Object caller) {
         if (query(BULK + 12, self, null, false, null, caller))
             return;
@@ -590,6 +671,7 @@ public final class NitraceFast {
             note(kind, m, null, null, null, 0, caller, hasCaller);
     }
 
+    @DontInline
     public static void invoke(Object method, Object obj, Object args) {
         if (member(INVOKE, method, null))
             return;
@@ -597,6 +679,7 @@ public final class NitraceFast {
         membered(INVOKE, method, null, false);
     }
 
+    @DontInline
     public static void invoke(Object method, Object obj, Object args, Object caller) {
         if (member(INVOKE, method, caller))
             return;
@@ -604,6 +687,7 @@ public final class NitraceFast {
         membered(INVOKE, method, caller, true);
     }
 
+    @DontInline
     public static void invokeCaller(Object method, Object obj, Object args, Object caller) {
         if (member(INVOKE_CALLER, method, caller))
             return;
@@ -611,6 +695,7 @@ public final class NitraceFast {
         membered(INVOKE_CALLER, method, caller, true);
     }
 
+    @DontInline
     public static void ctorNewInstance(Object ctor, Object args) {
         if (member(CTOR_NEW_INSTANCE, ctor, null))
             return;
@@ -618,6 +703,7 @@ public final class NitraceFast {
         membered(CTOR_NEW_INSTANCE, ctor, null, false);
     }
 
+    @DontInline
     public static void ctorNewInstance(Object ctor, Object args, Object caller) {
         if (member(CTOR_NEW_INSTANCE, ctor, caller))
             return;
@@ -628,8 +714,7 @@ public final class NitraceFast {
     // Field.get* / set*: (declaring class, name) as the rewritten method hands them in
 
     private static boolean field(Object decl, Object name, Object caller) {
-        return decl != null && name != null
-                && seen(FIELD, decl, (String) name, null, null, 0, caller);
+        return named(FIELD, decl, name, caller);
     }
 
     private static void fielded(Object decl, Object name, Object caller, boolean hasCaller) {
@@ -637,216 +722,252 @@ public final class NitraceFast {
             note(FIELD, decl, (String) name, null, null, 0, caller, hasCaller);
     }
 
+    @DontInline
     public static void field_get(Object d, Object n, Object o) {
         if (field(d, n, null)) return;
         field_getN(d, n, o);
         fielded(d, n, null, false);
     }
 
+    @DontInline
     public static void field_get(Object d, Object n, Object o, Object c) {
         if (field(d, n, c)) return;
         field_getN(d, n, o, c);
         fielded(d, n, c, true);
     }
 
+    @DontInline
     public static void field_getBoolean(Object d, Object n, Object o) {
         if (field(d, n, null)) return;
         field_getBooleanN(d, n, o);
         fielded(d, n, null, false);
     }
 
+    @DontInline
     public static void field_getBoolean(Object d, Object n, Object o, Object c) {
         if (field(d, n, c)) return;
         field_getBooleanN(d, n, o, c);
         fielded(d, n, c, true);
     }
 
+    @DontInline
     public static void field_getByte(Object d, Object n, Object o) {
         if (field(d, n, null)) return;
         field_getByteN(d, n, o);
         fielded(d, n, null, false);
     }
 
+    @DontInline
     public static void field_getByte(Object d, Object n, Object o, Object c) {
         if (field(d, n, c)) return;
         field_getByteN(d, n, o, c);
         fielded(d, n, c, true);
     }
 
+    @DontInline
     public static void field_getChar(Object d, Object n, Object o) {
         if (field(d, n, null)) return;
         field_getCharN(d, n, o);
         fielded(d, n, null, false);
     }
 
+    @DontInline
     public static void field_getChar(Object d, Object n, Object o, Object c) {
         if (field(d, n, c)) return;
         field_getCharN(d, n, o, c);
         fielded(d, n, c, true);
     }
 
+    @DontInline
     public static void field_getShort(Object d, Object n, Object o) {
         if (field(d, n, null)) return;
         field_getShortN(d, n, o);
         fielded(d, n, null, false);
     }
 
+    @DontInline
     public static void field_getShort(Object d, Object n, Object o, Object c) {
         if (field(d, n, c)) return;
         field_getShortN(d, n, o, c);
         fielded(d, n, c, true);
     }
 
+    @DontInline
     public static void field_getInt(Object d, Object n, Object o) {
         if (field(d, n, null)) return;
         field_getIntN(d, n, o);
         fielded(d, n, null, false);
     }
 
+    @DontInline
     public static void field_getInt(Object d, Object n, Object o, Object c) {
         if (field(d, n, c)) return;
         field_getIntN(d, n, o, c);
         fielded(d, n, c, true);
     }
 
+    @DontInline
     public static void field_getLong(Object d, Object n, Object o) {
         if (field(d, n, null)) return;
         field_getLongN(d, n, o);
         fielded(d, n, null, false);
     }
 
+    @DontInline
     public static void field_getLong(Object d, Object n, Object o, Object c) {
         if (field(d, n, c)) return;
         field_getLongN(d, n, o, c);
         fielded(d, n, c, true);
     }
 
+    @DontInline
     public static void field_getFloat(Object d, Object n, Object o) {
         if (field(d, n, null)) return;
         field_getFloatN(d, n, o);
         fielded(d, n, null, false);
     }
 
+    @DontInline
     public static void field_getFloat(Object d, Object n, Object o, Object c) {
         if (field(d, n, c)) return;
         field_getFloatN(d, n, o, c);
         fielded(d, n, c, true);
     }
 
+    @DontInline
     public static void field_getDouble(Object d, Object n, Object o) {
         if (field(d, n, null)) return;
         field_getDoubleN(d, n, o);
         fielded(d, n, null, false);
     }
 
+    @DontInline
     public static void field_getDouble(Object d, Object n, Object o, Object c) {
         if (field(d, n, c)) return;
         field_getDoubleN(d, n, o, c);
         fielded(d, n, c, true);
     }
 
+    @DontInline
     public static void field_set(Object d, Object n, Object o, Object v) {
         if (field(d, n, null)) return;
         field_setN(d, n, o, v);
         fielded(d, n, null, false);
     }
 
+    @DontInline
     public static void field_set(Object d, Object n, Object o, Object v, Object c) {
         if (field(d, n, c)) return;
         field_setN(d, n, o, v, c);
         fielded(d, n, c, true);
     }
 
+    @DontInline
     public static void field_setBoolean(Object d, Object n, Object o, boolean v) {
         if (field(d, n, null)) return;
         field_setBooleanN(d, n, o, v);
         fielded(d, n, null, false);
     }
 
+    @DontInline
     public static void field_setBoolean(Object d, Object n, Object o, boolean v, Object c) {
         if (field(d, n, c)) return;
         field_setBooleanN(d, n, o, v, c);
         fielded(d, n, c, true);
     }
 
+    @DontInline
     public static void field_setByte(Object d, Object n, Object o, byte v) {
         if (field(d, n, null)) return;
         field_setByteN(d, n, o, v);
         fielded(d, n, null, false);
     }
 
+    @DontInline
     public static void field_setByte(Object d, Object n, Object o, byte v, Object c) {
         if (field(d, n, c)) return;
         field_setByteN(d, n, o, v, c);
         fielded(d, n, c, true);
     }
 
+    @DontInline
     public static void field_setChar(Object d, Object n, Object o, char v) {
         if (field(d, n, null)) return;
         field_setCharN(d, n, o, v);
         fielded(d, n, null, false);
     }
 
+    @DontInline
     public static void field_setChar(Object d, Object n, Object o, char v, Object c) {
         if (field(d, n, c)) return;
         field_setCharN(d, n, o, v, c);
         fielded(d, n, c, true);
     }
 
+    @DontInline
     public static void field_setShort(Object d, Object n, Object o, short v) {
         if (field(d, n, null)) return;
         field_setShortN(d, n, o, v);
         fielded(d, n, null, false);
     }
 
+    @DontInline
     public static void field_setShort(Object d, Object n, Object o, short v, Object c) {
         if (field(d, n, c)) return;
         field_setShortN(d, n, o, v, c);
         fielded(d, n, c, true);
     }
 
+    @DontInline
     public static void field_setInt(Object d, Object n, Object o, int v) {
         if (field(d, n, null)) return;
         field_setIntN(d, n, o, v);
         fielded(d, n, null, false);
     }
 
+    @DontInline
     public static void field_setInt(Object d, Object n, Object o, int v, Object c) {
         if (field(d, n, c)) return;
         field_setIntN(d, n, o, v, c);
         fielded(d, n, c, true);
     }
 
+    @DontInline
     public static void field_setLong(Object d, Object n, Object o, long v) {
         if (field(d, n, null)) return;
         field_setLongN(d, n, o, v);
         fielded(d, n, null, false);
     }
 
+    @DontInline
     public static void field_setLong(Object d, Object n, Object o, long v, Object c) {
         if (field(d, n, c)) return;
         field_setLongN(d, n, o, v, c);
         fielded(d, n, c, true);
     }
 
+    @DontInline
     public static void field_setFloat(Object d, Object n, Object o, float v) {
         if (field(d, n, null)) return;
         field_setFloatN(d, n, o, v);
         fielded(d, n, null, false);
     }
 
+    @DontInline
     public static void field_setFloat(Object d, Object n, Object o, float v, Object c) {
         if (field(d, n, c)) return;
         field_setFloatN(d, n, o, v, c);
         fielded(d, n, c, true);
     }
 
+    @DontInline
     public static void field_setDouble(Object d, Object n, Object o, double v) {
         if (field(d, n, null)) return;
         field_setDoubleN(d, n, o, v);
         fielded(d, n, null, false);
     }
 
+    @DontInline
     public static void field_setDouble(Object d, Object n, Object o, double v, Object c) {
         if (field(d, n, c)) return;
         field_setDoubleN(d, n, o, v, c);
@@ -855,6 +976,7 @@ public final class NitraceFast {
 
     // ---- arrays, Unsafe ------------------------------------------------------
 
+    @DontInline
     public static void arrayNew1(Object comp, int len) {
         if (comp != null && seen(ARRAY_NEW, comp, null, null, null, 1, null))
             return;
@@ -863,6 +985,7 @@ public final class NitraceFast {
             note(ARRAY_NEW, comp, null, null, null, 1, null, false);
     }
 
+    @DontInline
     public static void arrayNewN(Object comp, Object dims) {
         int n = dims == null ? 0 : ((int[]) dims).length;
         boolean ok = comp != null && n > 0 && n <= 255;
@@ -873,6 +996,7 @@ public final class NitraceFast {
             note(ARRAY_NEW, comp, null, null, null, n, null, false);
     }
 
+    @DontInline
     public static void allocateInstance(Object unsafe, Object cls) {
         if (cls != null && seen(ALLOCATE_INSTANCE, cls, null, null, null, 0, null))
             return;
@@ -881,6 +1005,7 @@ public final class NitraceFast {
             note(ALLOCATE_INSTANCE, cls, null, null, null, 0, null, false);
     }
 
+    @DontInline
     public static void objectFieldOffset(Object unsafe, Object cls, Object name) {
         boolean ok = cls != null && name != null;
         if (ok && seen(OBJECT_FIELD_OFFSET, cls, (String) name, null, null, 0, null))
@@ -901,6 +1026,7 @@ public final class NitraceFast {
             note(kind, loader, (String) module, (String) name, null, 0, null, false);
     }
 
+    @DontInline
     public static void findResource(Object loader, Object module, Object name) {
         if (resource(FIND_RESOURCE, loader, module, name))
             return;
@@ -908,6 +1034,7 @@ public final class NitraceFast {
         resourced(FIND_RESOURCE, loader, module, name);
     }
 
+    @DontInline
     public static void findResourceAsStream(Object loader, Object module, Object name) {
         if (resource(FIND_RESOURCE_AS_STREAM, loader, module, name))
             return;
@@ -915,6 +1042,7 @@ public final class NitraceFast {
         resourced(FIND_RESOURCE_AS_STREAM, loader, module, name);
     }
 
+    @DontInline
     public static void loaderFindResource(Object loader, Object module, Object name) {
         if (resource(LOADER_FIND_RESOURCE, loader, module, name))
             return;
@@ -922,6 +1050,7 @@ public final class NitraceFast {
         resourced(LOADER_FIND_RESOURCE, loader, module, name);
     }
 
+    @DontInline
     public static void getResource(Object loader, Object name) {
         if (resource(GET_RESOURCE, loader, null, name))
             return;
@@ -929,6 +1058,7 @@ public final class NitraceFast {
         resourced(GET_RESOURCE, loader, null, name);
     }
 
+    @DontInline
     public static void getResources(Object loader, Object name) {
         if (resource(GET_RESOURCES, loader, null, name))
             return;
@@ -936,6 +1066,7 @@ public final class NitraceFast {
         resourced(GET_RESOURCES, loader, null, name);
     }
 
+    @DontInline
     public static void getSystemResource(Object name) {
         if (resource(GET_SYSTEM_RESOURCE, null, null, name))
             return;
@@ -943,6 +1074,7 @@ public final class NitraceFast {
         resourced(GET_SYSTEM_RESOURCE, null, null, name);
     }
 
+    @DontInline
     public static void getSystemResources(Object name) {
         if (resource(GET_SYSTEM_RESOURCES, null, null, name))
             return;
