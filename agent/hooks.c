@@ -809,15 +809,6 @@ static nt_arg arg_unknown(void)
  * their own exceptions); the fast path's JNI calls raise none. */
 static void done(JNIEnv *env)
 {
-    if (cur.has_key) { /* for the Java fast path: may it cache this access? */
-        int st = 0;
-        if (seen_get(cur.k) == K_KNOWN)
-            st |= NT_STATE_KNOWN;
-        if (cur.settled || (cur.pre_ok && seen_get(k_settled(cur.pre)) == K_KNOWN))
-            st |= NT_STATE_SETTLED;
-        nt_hook_state = st;
-        cur.has_key = 0;
-    }
     if (cur.active) {
         /* A first sighting that recorded nothing (not an access after all):
          * its context cannot change that. */
@@ -826,6 +817,15 @@ static void done(JNIEnv *env)
         cur.active = 0;
         if ((*env)->ExceptionCheck(env))
             (*env)->ExceptionClear(env);
+    }
+    if (cur.has_key) { /* for the Java fast path: may it cache this access? */
+        int st = 0;
+        if (seen_get(cur.k) == K_KNOWN)
+            st |= NT_STATE_KNOWN;
+        if (cur.settled || (cur.pre_ok && seen_get(k_settled(cur.pre)) == K_KNOWN))
+            st |= NT_STATE_SETTLED;
+        nt_hook_state = st;
+        cur.has_key = 0;
     }
     nt_leave();
 }

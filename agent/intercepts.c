@@ -344,13 +344,20 @@ static uint8_t *rewrite(const uint8_t *data, size_t len, size_t *out_len)
         if (mi < 0 || cf_method_at(cls, (size_t)mi, &info) != 0 || !info.has_code)
             continue; /* absent on this JDK, or native */
         unsigned flags = CF_HOOK_ERASE_REFS | ((t[i].flags & NT_I_PARTS) ? CF_HOOK_MEMBER_PARTS : 0);
-        if ((t[i].flags & NT_I_CS) && cf_method_has_annotation(cls, (size_t)mi, CF_CALLER_SENSITIVE))
+        int fast = (t[i].flags & NT_I_FAST) && nt_fastclass_ready();
+        /* The Java fast path needs no caller: it keys a repeat on the access alone once
+         * the access is settled, and its native finds the caller frame as GraalVM's agent
+         * does (JVMTI, depth 1 from the intercepted method). Not calling
+         * Reflection.getCallerClass() keeps the hit path free of the stack walk it costs
+         * whenever the JIT cannot inline the JDK method into its caller. */
+        if (!fast && (t[i].flags & NT_I_CS) &&
+            cf_method_has_annotation(cls, (size_t)mi, CF_CALLER_SENSITIVE))
             flags |= CF_HOOK_CALLER;
         specs[ns].method_name = t[i].method;
         specs[ns].method_desc = t[i].desc;
         specs[ns].hook_name = t[i].hook;
         specs[ns].flags = flags;
-        specs[ns].hook_class = (t[i].flags & NT_I_FAST) && nt_fastclass_ready() ? NT_FAST_CLASS : NULL;
+        specs[ns].hook_class = fast ? NT_FAST_CLASS : NULL;
         idx[ns++] = i;
     }
     uint8_t *out = NULL;
