@@ -2,9 +2,16 @@
  * *-config.json files and the combined reachability-metadata.json, schema
  * v1.2.0) and writing a config directory.
  *
- * Output is built as jansson trees in the key order GraalVM prints and
- * dumped with 2-space indentation plus a trailing newline. The config is
- * never modified: entries are sorted through arrays of pointers. */
+ * Each entry is built as a small jansson tree in the key order GraalVM
+ * prints, dumped by jansson (json_dumpb, 2-space indentation) as soon as it is
+ * complete, appended to one output buffer and freed; the few containers
+ * around the entries are written by the emitter below, which re-indents each
+ * dumped entry to its depth. jansson does all escaping and value formatting.
+ * (One tree for a whole file, dumped with json_dumps and copied, made a
+ * 10 000-entry write allocate, touch and free every node of a ~100 000-node
+ * tree plus three copies of the text: about 2.5 times the CPU time and ~2 000
+ * page faults per write, where this way adds almost none.) The config is never
+ * modified: entries are sorted through arrays of pointers. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -132,7 +139,8 @@ static void oset(wctx *w, json_t *o, const char *key, json_t *v)
         oom(w);
         return;
     }
-    if (!o || json_object_set_new(o, key, v) != 0)
+    /* keys are this file's ASCII literals or keys jansson parsed: valid UTF-8 */
+    if (!o || json_object_set_new_nocheck(o, key, v) != 0)
         oom(w);
 }
 
@@ -266,6 +274,179 @@ static json_t *method_json(wctx *w, const nt_method *m)
     if (!m->any_params)
         oset(w, o, "parameterTypes", strv_json(w, &m->params));
     return o;
+}
+
+/* ---- the output emitter ------------------------------------------------- */
+
+/* Writes the containers around the entries (GraalVM's layout: 2-space
+ * indentation, "key": value, [] and {} when empty) and dumps every value
+ * through jansson (json_dumpb), re-indented to its depth. Every '\n' in
+ * jansson's output is layout (newlines inside strings are escaped), so
+ * re-indenting is adding 2 * depth spaces after each one. */
+enum { EM_MAX_DEPTH = 8 };
+
+typedef struct emit {
+    wctx *w;
+    char *s;                       /* output, NUL-terminated by em_finish */
+    size_t len, cap;
+    int depth;                     /* open containers */
+    size_t count[EM_MAX_DEPTH];    /* members written in each open container */
+    char closer[EM_MAX_DEPTH];
+    char *scratch;                 /* one value's dump (json_dumpb) */
+    size_t scratch_cap;
+} emit;
+
+/* Room for n more bytes; 0 after a failure. */
+static int em_grow(emit *e, size_t n)
+{
+    if (e->w->err != NT_OK)
+        return 0;
+    if (n > e->cap - e->len) {
+        size_t nc = e->cap ? e->cap : 65536;
+        while (nc - e->len < n) {
+            if (nc > SIZE_MAX / 2) {
+                oom(e->w);
+                return 0;
+            }
+            nc *= 2;
+        }
+        char *ns = realloc(e->s, nc);
+        if (!ns) {
+            oom(e->w);
+            return 0;
+        }
+        e->s = ns;
+        e->cap = nc;
+    }
+    return 1;
+}
+
+static inline void em_raw(emit *e, const char *s, size_t n)
+{
+    if ((n <= e->cap - e->len && e->w->err == NT_OK) || em_grow(e, n)) {
+        memcpy(e->s + e->len, s, n);
+        e->len += n;
+    }
+}
+
+/* A newline and the indentation of depth. */
+static void em_newline(emit *e, int depth)
+{
+    static const char spaces[] = "\n                                ";   /* 32 spaces */
+    size_t n = 2 * (size_t)depth;
+    size_t k = n < 32 ? n : 32;
+    em_raw(e, spaces, k + 1);
+    for (n -= k; n > 0; n -= k) {
+        k = n < 32 ? n : 32;
+        em_raw(e, spaces + 1, k);
+    }
+}
+
+/* Dump v (consumed; NULL means it could not be built) at the current depth:
+ * json_dumpb into the scratch buffer, then copied with the indentation of the
+ * depth added after each newline. */
+static void em_json(emit *e, json_t *v)
+{
+    if (!v) {
+        oom(e->w);
+        return;
+    }
+    const size_t flags = JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY;
+    size_t n = e->w->err == NT_OK ? json_dumpb(v, e->scratch, e->scratch_cap, flags) : 0;
+    if (n > e->scratch_cap) {      /* did not fit: grow the scratch buffer, dump again */
+        size_t nc = n > 16384 ? n : 16384;
+        char *ns = realloc(e->scratch, nc);
+        if (ns) {
+            e->scratch = ns;
+            e->scratch_cap = nc;
+            n = json_dumpb(v, e->scratch, e->scratch_cap, flags);
+        }
+        if (!ns || n > e->scratch_cap)
+            n = 0;
+    }
+    json_decref(v);
+    if (n == 0) {
+        oom(e->w);
+        return;
+    }
+    const char *p = e->scratch, *end = e->scratch + n, *nl;
+    while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+        em_raw(e, p, (size_t)(nl - p));
+        em_newline(e, e->depth);
+        p = nl + 1;
+    }
+    em_raw(e, p, (size_t)(end - p));
+}
+
+/* Separator and indentation before the next member of the innermost container. */
+static void em_member(emit *e)
+{
+    if (e->depth == 0)
+        return;                    /* the file's root value */
+    if (e->count[e->depth - 1]++ > 0)
+        em_raw(e, ",", 1);
+    em_newline(e, e->depth);
+}
+
+/* Open an array ('[') or object ('{') as the current value. */
+static void em_open(emit *e, char open)
+{
+    if (e->depth >= EM_MAX_DEPTH) {
+        if (e->w->err == NT_OK)
+            e->w->err = nt_diag_add(e->w->d, NT_ERR_INVAL, "", 0, 0,
+                                    "this is a bug in the writer", "output nested too deeply");
+        return;
+    }
+    em_raw(e, &open, 1);
+    e->count[e->depth] = 0;
+    e->closer[e->depth] = open == '[' ? ']' : '}';
+    e->depth++;
+}
+
+static void em_close(emit *e)
+{
+    if (e->depth == 0)
+        return;                    /* em_open failed (and said so) */
+    e->depth--;
+    if (e->count[e->depth] > 0)
+        em_newline(e, e->depth);
+    em_raw(e, &e->closer[e->depth], 1);
+}
+
+/* "key": in the innermost (object) container; the value follows. */
+static void em_key(emit *e, const char *key)
+{
+    em_member(e);
+    em_json(e, json_string_nocheck(key));
+    em_raw(e, ": ", 2);
+}
+
+static void em_field(emit *e, const char *key, json_t *v)
+{
+    em_key(e, key);
+    em_json(e, v);
+}
+
+static void em_item(emit *e, json_t *v)
+{
+    em_member(e);
+    em_json(e, v);
+}
+
+/* The text with its trailing newline (caller frees), or NULL. */
+static char *em_finish(emit *e, size_t *len_out)
+{
+    em_raw(e, "\n", 2);            /* the newline and the terminating NUL */
+    free(e->scratch);
+    if (e->w->err != NT_OK) {
+        free(e->s);
+        if (e->w->err == NT_ERR_NOMEM)
+            nt_diag_add(e->w->d, NT_ERR_NOMEM, "", 0, 0, "", "out of memory while serializing");
+        return NULL;
+    }
+    if (len_out)
+        *len_out = e->len - 1;
+    return e->s;
 }
 
 /* ---- sorted views ------------------------------------------------------- */
@@ -462,9 +643,10 @@ static json_t *legacy_type_json(wctx *w, const nt_type *t, int leftovers)
     return o;
 }
 
-static json_t *build_reflect_like(wctx *w, const nt_typeset *s, int is_reflect, int leftovers)
+static void emit_reflect_like(emit *e, const nt_typeset *s, int is_reflect, int leftovers)
 {
-    json_t *a = jarr(w);
+    wctx *w = e->w;
+    em_open(e, '[');
     nt_type **v = sorted_types(w, s);
     for (size_t i = 0; v && i < s->count; i++) {
         const nt_type *t = v[i];
@@ -474,10 +656,10 @@ static json_t *build_reflect_like(wctx *w, const nt_typeset *s, int is_reflect, 
             continue;                  /* proxy-config.json */
         if (leftovers && !type_has_leftover(t))
             continue;
-        apush(w, a, legacy_type_json(w, t, leftovers));
+        em_item(e, legacy_type_json(w, t, leftovers));
     }
     free(v);
-    return a;
+    em_close(e);
 }
 
 /* ---- proxy-config.json -------------------------------------------------- */
@@ -491,15 +673,15 @@ static json_t *proxy_entry_json(wctx *w, const nt_type *t)
     return o;
 }
 
-static json_t *build_proxy(wctx *w, const nt_config *c)
+static void emit_proxy(emit *e, const nt_config *c)
 {
-    json_t *a = jarr(w);
-    nt_type **v = sorted_types(w, &c->reflection);
+    em_open(e, '[');
+    nt_type **v = sorted_types(e->w, &c->reflection);
     for (size_t i = 0; v && i < c->reflection.count; i++)
         if (is_bare_proxy(v[i]))
-            apush(w, a, proxy_entry_json(w, v[i]));
+            em_item(e, proxy_entry_json(e->w, v[i]));
     free(v);
-    return a;
+    em_close(e);
 }
 
 /* ---- resource-config.json ----------------------------------------------- */
@@ -551,31 +733,40 @@ static json_t *module_prefixed(wctx *w, const char *module, const char *text)
     return j;
 }
 
-static json_t *build_resource(wctx *w, const nt_config *c, part pt)
+/* One resources.includes/excludes entry. */
+static json_t *pattern_json(wctx *w, const nt_resource *r)
 {
+    json_t *o = jobj(w);
+    add_condition(w, o, &r->cond, COND_REACHABLE);
+    oset(w, o, "pattern", module_prefixed(w, r->module, r->value));
+    return o;
+}
+
+static void emit_patterns(emit *e, const nt_resource *const *rv, size_t n, nt_res_kind kind)
+{
+    em_open(e, '[');
+    for (size_t i = 0; rv && i < n; i++)
+        if (rv[i]->kind == kind)
+            em_item(e, pattern_json(e->w, rv[i]));
+    em_close(e);
+}
+
+static void emit_resource(emit *e, const nt_config *c, part pt)
+{
+    wctx *w = e->w;
     int leftovers = pt == PART_LEFTOVERS;
-    json_t *root = jobj(w);
-    json_t *res = jobj(w), *inc = jarr(w), *exc = jarr(w), *bundles = jarr(w), *globs = jarr(w);
     const nt_resource **rv = sorted_resources(w, c);
-    for (size_t i = 0; rv && i < c->n_resources; i++) {
-        const nt_resource *r = rv[i];
-        json_t *o = jobj(w);
-        add_condition(w, o, &r->cond, COND_REACHABLE);
-        if (r->kind == NT_RES_GLOB) {
-            if (leftovers) {
-                json_decref(o);
-                continue;
-            }
-            if (r->module)
-                oset(w, o, "module", jstr(w, r->module));
-            oset(w, o, "glob", jstr(w, r->value));
-            apush(w, globs, o);
-        } else {
-            oset(w, o, "pattern", module_prefixed(w, r->module, r->value));
-            apush(w, r->kind == NT_RES_PATTERN ? inc : exc, o);
-        }
-    }
-    free(rv);
+    em_open(e, '{');
+    em_key(e, "resources");
+    em_open(e, '{');
+    em_key(e, "includes");
+    emit_patterns(e, rv, c->n_resources, NT_RES_PATTERN);
+    em_key(e, "excludes");
+    emit_patterns(e, rv, c->n_resources, NT_RES_EXCLUDE);
+    em_close(e);
+
+    em_key(e, "bundles");
+    em_open(e, '[');
     const nt_bundle **bv = sorted_bundles(w, c);
     for (size_t i = 0; bv && i < c->n_bundles; i++) {
         const nt_bundle *b = bv[i];
@@ -590,32 +781,42 @@ static json_t *build_resource(wctx *w, const nt_config *c, part pt)
             oset(w, o, "locales", strset_json(w, &b->locales));
         if (b->class_names.n > 0)
             oset(w, o, "classNames", strset_json(w, &b->class_names));
-        apush(w, bundles, o);
+        em_item(e, o);
     }
     free(bv);
-    oset(w, res, "includes", inc);
-    oset(w, res, "excludes", exc);
-    oset(w, root, "resources", res);
-    oset(w, root, "bundles", bundles);
-    oset(w, root, "globs", globs);
-    return root;
+    em_close(e);
+
+    em_key(e, "globs");
+    em_open(e, '[');
+    for (size_t i = 0; rv && !leftovers && i < c->n_resources; i++) {
+        const nt_resource *r = rv[i];
+        if (r->kind != NT_RES_GLOB)
+            continue;
+        json_t *o = jobj(w);
+        add_condition(w, o, &r->cond, COND_REACHABLE);
+        if (r->module)
+            oset(w, o, "module", jstr(w, r->module));
+        oset(w, o, "glob", jstr(w, r->value));
+        em_item(e, o);
+    }
+    em_close(e);
+    em_close(e);
+    free(rv);
 }
 
 /* ---- serialization-config.json ------------------------------------------ */
 
-static json_t *build_serialization(wctx *w, const nt_config *c, int leftovers)
+static void emit_serialization(emit *e, const nt_config *c, int leftovers)
 {
-    json_t *root = jobj(w), *types = jarr(w), *lct = jarr(w), *proxies = jarr(w);
+    wctx *w = e->w;
+    em_open(e, '{');
+    em_key(e, "types");
+    em_open(e, '[');
     nt_type **v = sorted_types(w, &c->serialization);
     for (size_t i = 0; v && i < c->serialization.count; i++) {
         const nt_type *t = v[i];
-        if (t->td.kind == NT_TD_LAMBDA)
-            continue;
-        if (t->td.kind == NT_TD_PROXY) {
-            if (!leftovers)
-                apush(w, proxies, proxy_entry_json(w, t));
-            continue;
-        }
+        if (t->td.kind != NT_TD_CLASS)
+            continue;                  /* lambdas: combined file; proxies: below */
         if (leftovers && !ser_is_leftover(t))
             continue;
         json_t *o = jobj(w);
@@ -624,61 +825,67 @@ static json_t *build_serialization(wctx *w, const nt_config *c, int leftovers)
         if (t->custom_ctor)
             oset(w, o, "customTargetConstructorClass", jstr(w, t->custom_ctor));
         add_reasons_legacy(w, o, &t->reasons);
-        apush(w, types, o);
+        em_item(e, o);
     }
-    free(v);
-    v = sorted_types(w, &c->lambda_capturing);
-    for (size_t i = 0; v && i < c->lambda_capturing.count; i++) {
-        const nt_type *t = v[i];
+    em_close(e);
+
+    em_key(e, "lambdaCapturingTypes");
+    em_open(e, '[');
+    nt_type **lv = sorted_types(w, &c->lambda_capturing);
+    for (size_t i = 0; lv && i < c->lambda_capturing.count; i++) {
+        const nt_type *t = lv[i];
         if (t->td.kind != NT_TD_CLASS)
             continue;
         json_t *o = jobj(w);
         add_condition(w, o, &t->cond, COND_REACHABLE);
         oset(w, o, "name", jstr(w, t->td.name));
         add_reasons_legacy(w, o, &t->reasons);
-        apush(w, lct, o);
+        em_item(e, o);
     }
+    free(lv);
+    em_close(e);
+
+    em_key(e, "proxies");
+    em_open(e, '[');
+    for (size_t i = 0; v && !leftovers && i < c->serialization.count; i++)
+        if (v[i]->td.kind == NT_TD_PROXY)
+            em_item(e, proxy_entry_json(w, v[i]));
     free(v);
-    oset(w, root, "types", types);
-    oset(w, root, "lambdaCapturingTypes", lct);
-    oset(w, root, "proxies", proxies);
-    return root;
+    em_close(e);
+    em_close(e);
 }
 
 /* ---- predefined-classes-config.json ------------------------------------- */
 
-static json_t *build_predefined(wctx *w, const nt_config *c)
+/* One group per type: {"type", "classes": [{"hash", "nameInfo"?}...]}. */
+static void emit_predefined(emit *e, const nt_config *c)
 {
-    json_t *a = jarr(w);
-    if (c->n_predefined == 0)
-        return a;
-    const nt_predef **v = malloc(c->n_predefined * sizeof *v);
-    if (!v) {
+    wctx *w = e->w;
+    em_open(e, '[');
+    const nt_predef **v = c->n_predefined ? malloc(c->n_predefined * sizeof *v) : NULL;
+    if (c->n_predefined && !v)
         oom(w);
-        return a;
-    }
-    for (size_t i = 0; i < c->n_predefined; i++)
+    for (size_t i = 0; v && i < c->n_predefined; i++)
         v[i] = &c->predefined[i];
-    qsort(v, c->n_predefined, sizeof *v, nt_predef_pcmp);
-    json_t *classes = NULL;
-    for (size_t i = 0; i < c->n_predefined; i++) {
-        if (i == 0 || nt_strcmp_null(v[i]->type, v[i - 1]->type) != 0) {
-            json_t *g = jobj(w);
-            oset(w, g, "type", jstr(w, v[i]->type ? v[i]->type : "agent-extracted"));
-            classes = jarr(w);
-            json_incref(classes);     /* keep a reference while filling it */
-            oset(w, g, "classes", classes);
-            apush(w, a, g);
-            json_decref(classes);
+    if (v)
+        qsort(v, c->n_predefined, sizeof *v, nt_predef_pcmp);
+    for (size_t i = 0; v && i < c->n_predefined;) {
+        size_t j = i;
+        json_t *g = jobj(w), *classes = jarr(w);
+        oset(w, g, "type", jstr(w, v[i]->type ? v[i]->type : "agent-extracted"));
+        for (; j < c->n_predefined && nt_strcmp_null(v[j]->type, v[i]->type) == 0; j++) {
+            json_t *o = jobj(w);
+            oset(w, o, "hash", jstr(w, v[j]->hash));
+            if (v[j]->name_info)
+                oset(w, o, "nameInfo", jstr(w, v[j]->name_info));
+            apush(w, classes, o);
         }
-        json_t *o = jobj(w);
-        oset(w, o, "hash", jstr(w, v[i]->hash));
-        if (v[i]->name_info)
-            oset(w, o, "nameInfo", jstr(w, v[i]->name_info));
-        apush(w, classes, o);
+        oset(w, g, "classes", classes);
+        em_item(e, g);
+        i = j;
     }
     free(v);
-    return a;
+    em_close(e);
 }
 
 /* ---- combined reachability-metadata.json -------------------------------- */
@@ -833,36 +1040,61 @@ static json_t *combined_entry(wctx *w, const contrib *g, size_t n)
     return o;
 }
 
-static json_t *build_combined_reflection(wctx *w, const nt_config *c, int lambdas_only)
+/* "reflection": [...], left out when empty. */
+static void emit_combined_reflection(emit *e, const nt_config *c, int lambdas_only)
 {
-    json_t *a = jarr(w);
+    wctx *w = e->w;
     cvec cv = {0};
     collect(w, &cv, &c->reflection, SET_REFLECTION, lambdas_only);
     collect(w, &cv, &c->jni, SET_JNI, lambdas_only);
     collect(w, &cv, &c->serialization, SET_SERIALIZATION, lambdas_only);
     if (cv.n > 1)
         qsort(cv.v, cv.n, sizeof *cv.v, contrib_cmp);
-    for (size_t i = 0; i < cv.n;) {
-        size_t j = i + 1;
-        while (j < cv.n && strcmp(cv.v[j].tdkey, cv.v[i].tdkey) == 0 &&
-               nt_strcmp_null(cv.v[j].ctype, cv.v[i].ctype) == 0)
-            j++;
-        apush(w, a, combined_entry(w, &cv.v[i], j - i));
-        i = j;
+    if (cv.n > 0) {
+        em_key(e, "reflection");
+        em_open(e, '[');
+        for (size_t i = 0; i < cv.n;) {
+            size_t j = i + 1;
+            while (j < cv.n && strcmp(cv.v[j].tdkey, cv.v[i].tdkey) == 0 &&
+                   nt_strcmp_null(cv.v[j].ctype, cv.v[i].ctype) == 0)
+                j++;
+            em_item(e, combined_entry(w, &cv.v[i], j - i));
+            i = j;
+        }
+        em_close(e);
     }
     for (size_t i = 0; i < cv.n; i++)
         free(cv.v[i].tdkey);
     free(cv.v);
-    return a;
 }
 
-static json_t *build_combined_resources(wctx *w, const nt_config *c, int module_bundles_only)
+static int combined_has_resource(const nt_resource *r, int module_bundles_only)
 {
-    json_t *a = jarr(w);
+    return r->kind == NT_RES_GLOB && !module_bundles_only;
+}
+
+static int combined_has_bundle(const nt_bundle *b, int module_bundles_only)
+{
+    return !bundle_is_leftover(b) && (!module_bundles_only || b->module);
+}
+
+/* "resources": [globs..., bundles...], left out when empty. */
+static void emit_combined_resources(emit *e, const nt_config *c, int module_bundles_only)
+{
+    wctx *w = e->w;
+    size_t n = 0;
+    for (size_t i = 0; i < c->n_resources; i++)
+        n += (size_t)combined_has_resource(&c->resources[i], module_bundles_only);
+    for (size_t i = 0; i < c->n_bundles; i++)
+        n += (size_t)combined_has_bundle(&c->bundles[i], module_bundles_only);
+    if (n == 0)
+        return;
+    em_key(e, "resources");
+    em_open(e, '[');
     const nt_resource **rv = sorted_resources(w, c);
     for (size_t i = 0; rv && i < c->n_resources; i++) {
         const nt_resource *r = rv[i];
-        if (r->kind != NT_RES_GLOB || module_bundles_only)
+        if (!combined_has_resource(r, module_bundles_only))
             continue;
         json_t *o = jobj(w);
         add_condition(w, o, &r->cond, COND_REACHED);
@@ -870,13 +1102,13 @@ static json_t *build_combined_resources(wctx *w, const nt_config *c, int module_
             oset(w, o, "module", jstr(w, r->module));
         oset(w, o, "glob", jstr(w, r->value));
         add_reason_combined(w, o, &r->reasons);
-        apush(w, a, o);
+        em_item(e, o);
     }
     free(rv);
     const nt_bundle **bv = sorted_bundles(w, c);
     for (size_t i = 0; bv && i < c->n_bundles; i++) {
         const nt_bundle *b = bv[i];
-        if (bundle_is_leftover(b) || (module_bundles_only && !b->module))
+        if (!combined_has_bundle(b, module_bundles_only))
             continue;
         json_t *o = jobj(w);
         add_condition(w, o, &b->cond, COND_REACHED);
@@ -884,10 +1116,10 @@ static json_t *build_combined_resources(wctx *w, const nt_config *c, int module_
             oset(w, o, "module", jstr(w, b->module));
         oset(w, o, "bundle", jstr(w, b->name));
         add_reason_combined(w, o, &b->reasons);
-        apush(w, a, o);
+        em_item(e, o);
     }
     free(bv);
-    return a;
+    em_close(e);
 }
 
 /* A foreign entry with its keys in GraalVM's order (condition, class, method,
@@ -947,76 +1179,46 @@ static json_t *foreign_list(wctx *w, const nt_strv *s, const char *what)
 
 /* lambdas_only: the companion file of legacy output (lambdas, foreign,
  * bundles in a module). */
-static json_t *build_combined(wctx *w, const nt_config *c, int lambdas_only)
+static void emit_combined(emit *e, const nt_config *c, int lambdas_only)
 {
-    json_t *root = jobj(w);
+    wctx *w = e->w;
+    em_open(e, '{');
     if (c->comments.n == 1)
-        oset(w, root, "comment", jstr(w, c->comments.v[0]));
+        em_field(e, "comment", jstr(w, c->comments.v[0]));
     else if (c->comments.n > 1)
-        oset(w, root, "comment", strv_json(w, &c->comments));
-    oset_nonempty(w, root, "reflection", build_combined_reflection(w, c, lambdas_only));
-    oset_nonempty(w, root, "resources", build_combined_resources(w, c, lambdas_only));
+        em_field(e, "comment", strv_json(w, &c->comments));
+    emit_combined_reflection(e, c, lambdas_only);
+    emit_combined_resources(e, c, lambdas_only);
     if (has_foreign(c)) {
         json_t *f = jobj(w);
         oset(w, f, "downcalls", foreign_list(w, &c->foreign_downcalls, "downcall"));
         oset(w, f, "upcalls", foreign_list(w, &c->foreign_upcalls, "upcall"));
         oset(w, f, "directUpcalls", foreign_list(w, &c->foreign_direct_upcalls, "directUpcall"));
-        oset(w, root, "foreign", f);
+        em_field(e, "foreign", f);
     }
-    return root;
+    em_close(e);
 }
 
-/* ---- dumping ------------------------------------------------------------ */
-
-static char *finish(wctx *w, json_t *root, size_t *len_out)
-{
-    char *s = NULL;
-    if (root && w->err == NT_OK)
-        s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    json_decref(root);
-    if (!s) {
-        if (w->err == NT_OK || w->err == NT_ERR_NOMEM)
-            nt_diag_add(w->d, NT_ERR_NOMEM, "", 0, 0, "", "out of memory while serializing");
-        return NULL;
-    }
-    size_t n = strlen(s);
-    char *out = malloc(n + 2);
-    if (!out) {
-        free(s);
-        nt_diag_add(w->d, NT_ERR_NOMEM, "", 0, 0, "", "out of memory while serializing");
-        return NULL;
-    }
-    memcpy(out, s, n);
-    out[n] = '\n';
-    out[n + 1] = '\0';
-    free(s);
-    if (len_out)
-        *len_out = n + 1;
-    return out;
-}
+/* ---- one file ----------------------------------------------------------- */
 
 static char *write_kind(const nt_config *c, nt_file_kind kind, part pt, nt_diags *d,
                         size_t *len)
 {
     wctx w = {d, NT_OK, 0};
-    json_t *root;
+    emit e = {.w = &w};
     switch (kind) {
-    case NT_FILE_REFLECT:
-        root = build_reflect_like(&w, &c->reflection, 1, pt == PART_LEFTOVERS);
-        break;
-    case NT_FILE_JNI: root = build_reflect_like(&w, &c->jni, 0, pt == PART_LEFTOVERS); break;
-    case NT_FILE_RESOURCE: root = build_resource(&w, c, pt); break;
-    case NT_FILE_PROXY: root = build_proxy(&w, c); break;
-    case NT_FILE_SERIALIZATION:
-        root = build_serialization(&w, c, pt == PART_LEFTOVERS);
-        break;
-    case NT_FILE_PREDEFINED: root = build_predefined(&w, c); break;
-    case NT_FILE_COMBINED: root = build_combined(&w, c, pt == PART_LEGACY_DIR); break;
+    case NT_FILE_REFLECT: emit_reflect_like(&e, &c->reflection, 1, pt == PART_LEFTOVERS); break;
+    case NT_FILE_JNI: emit_reflect_like(&e, &c->jni, 0, pt == PART_LEFTOVERS); break;
+    case NT_FILE_RESOURCE: emit_resource(&e, c, pt); break;
+    case NT_FILE_PROXY: emit_proxy(&e, c); break;
+    case NT_FILE_SERIALIZATION: emit_serialization(&e, c, pt == PART_LEFTOVERS); break;
+    case NT_FILE_PREDEFINED: emit_predefined(&e, c); break;
+    case NT_FILE_COMBINED: emit_combined(&e, c, pt == PART_LEGACY_DIR); break;
     default:
         nt_diag_add(d, NT_ERR_INVAL, "", 0, 0, "", "cannot write a file of kind %d", (int)kind);
         return NULL;
     }
-    return finish(&w, root, len);
+    return em_finish(&e, len);
 }
 
 char *nt_write_string(const nt_config *c, nt_file_kind kind, nt_diags *d)
@@ -1039,7 +1241,9 @@ typedef struct out_file {
     int unchanged;        /* the target already holds exactly this text */
 } out_file;
 
-/* Does the existing target parse as its kind? Records the verdict in diags.
+/* Does the existing target parse as its kind? (A target that already holds
+ * exactly the new text is not parsed again: it is left as it is.) Records the
+ * verdict in diags.
  * Returns NT_OK (absent or parsable), NT_ERR_REFUSED, or NT_ERR_NOMEM. */
 static nt_status check_target(out_file *f, nt_diags *d)
 {
@@ -1051,6 +1255,13 @@ static nt_status check_target(out_file *f, nt_diags *d)
     nt_diags rd;
     nt_diags_init(&rd);
     nt_status st_read = nt_read_whole_file(f->path, 0, &data, &len, &rd);
+    if (st_read == NT_OK && len == f->len && memcmp(data, f->text, len) == 0) {
+        /* Exactly the text this writer produces: it parses, and it stays. */
+        f->unchanged = 1;
+        free(data);
+        nt_diags_free(&rd);
+        return NT_OK;
+    }
     nt_status st_parse = st_read;
     if (st_read == NT_OK) {
         nt_config *scratch = nt_config_new();
@@ -1063,7 +1274,6 @@ static nt_status check_target(out_file *f, nt_diags *d)
         nt_config_free(scratch);
     }
     if (st_parse == NT_OK) {
-        f->unchanged = len == f->len && memcmp(data, f->text, len) == 0;
         free(data);
         nt_diags_free(&rd);
         return NT_OK;
