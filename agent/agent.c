@@ -355,6 +355,9 @@ static int setup(JavaVM *vm, const char *options, int attach)
             return startup_error("%s", "cannot enable JVMTI events");
     }
 
+#ifdef NT_HAVE_JNI_TABLE
+    nt_jni_register_home(jvmti);
+#endif
     nt_g.recording = 1;
     meta("initialization", NULL, "1", -1);
     meta("track_reflection_metadata", NULL, NULL, o->track_reflection_metadata ? 1 : 0);

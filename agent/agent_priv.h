@@ -63,5 +63,8 @@ int nt_stack_context(jvmtiEnv *jvmti, int caller_depth, nt_rec_context *ctx, cha
 /* Replace JNI functions (FindClass, Get*ID, ...) with recording wrappers.
  * Called at VMStart. Returns 0 or -1 (then logged). */
 int nt_jni_table_install(jvmtiEnv *jvmti);
+/* Register the JVM's java.home as the JDK's own native code (once; OnLoad or
+ * live phase). */
+void nt_jni_register_home(jvmtiEnv *jvmti);
 
 #endif

@@ -325,23 +325,25 @@ static int home_state;
 
 /* Register the real path of the JVM's java.home as a JDK home
  * (nt_native_home_add): JNI accesses made by native code inside it are
- * dropped by the heuristic filter when the config is built. JVMTI gives
- * system properties in the OnLoad and live phases only: at VMStart (start
- * phase) this returns without effect and the first recorded JNI call of the
- * live phase registers it. */
-static void register_java_home(void)
+ * dropped by the heuristic filter when the config is built, and the code
+ * addresses inside it are not symbolized (lib/elfsym.c: naming one function
+ * of libjvm.so meant reading and sorting its 58 000 symbols, 40-100 ms of
+ * start-up). JVMTI gives system properties in the OnLoad and live phases
+ * only: the agent calls this from Agent_OnLoad/OnAttach; in the start phase
+ * it returns without effect and a later call registers it. */
+void nt_jni_register_home(jvmtiEnv *jvmti)
 {
     if (__atomic_load_n(&home_state, __ATOMIC_ACQUIRE))
         return;
     char *home = NULL;
-    jvmtiError err = (*jt)->GetSystemProperty(jt, "java.home", &home);
+    jvmtiError err = (*jvmti)->GetSystemProperty(jvmti, "java.home", &home);
     if (err == JVMTI_ERROR_WRONG_PHASE)
         return; /* start phase: later */
     int expected = 0;
     if (!__atomic_compare_exchange_n(&home_state, &expected, 1, 0, __ATOMIC_ACQ_REL,
                                      __ATOMIC_ACQUIRE)) {
         if (home)
-            (*jt)->Deallocate(jt, (unsigned char *)home);
+            (*jvmti)->Deallocate(jvmti, (unsigned char *)home);
         return; /* another thread did it */
     }
     char real[PATH_MAX];
@@ -359,7 +361,7 @@ static void register_java_home(void)
         nt_debug("JNI accesses made by native code under %s count as the JDK's own", real);
     }
     if (home)
-        (*jt)->Deallocate(jt, (unsigned char *)home);
+        (*jvmti)->Deallocate(jvmti, (unsigned char *)home);
 }
 
 /* ---- recording ---------------------------------------------------------- */
@@ -402,7 +404,7 @@ static void record(call *c)
 
     /* The native code that called: its library (real path) and function
      * (lib/elfsym.c: .symtab when present, else the nearest export). */
-    register_java_home();
+    nt_jni_register_home(jt);
     char lib[PATH_MAX], fn[1024];
     if (c->ra && nt_elfsym_lookup(c->ra, 1, lib, sizeof lib, fn, sizeof fn) > 0) {
         ctx.jni_library = lib;
@@ -659,7 +661,7 @@ int nt_jni_table_install(jvmtiEnv *jvmti)
     }
     orig = *t;
     jt = jvmti;
-    register_java_home(); /* at attach (live phase); at VMStart it waits */
+    nt_jni_register_home(jt); /* done at OnLoad / attach already; else at the first live call */
     t->DefineClass = w_DefineClass;
     t->FindClass = w_FindClass;
     t->AllocObject = w_AllocObject;

@@ -87,6 +87,9 @@ int nt_elf_calls_slot(const nt_elf_file *f, uint32_t slot);
  * callee is the function that made the JNI call (or the first of a chain of
  * tail calls).
  *
+ * Code inside a JDK home registered with nt_native_home_add (the running
+ * JVM's own libraries) gets its library only: function is "".
+ *
  * Returns 1 when addr lies in a loaded object, 0 otherwise (both ""), -1
  * on NOMEM. Thread-safe; results are cached per address (a lock-free table;
  * a miss reads the ELF file once per loaded object under a mutex). Cached
