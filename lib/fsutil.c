@@ -94,7 +94,10 @@ static int fsync_retry(int fd)
     return r;
 }
 
-nt_status nt_atomic_write(const char *path, const char *data, size_t len, nt_diags *d)
+/* nt_atomic_write; when the file's directory is synced_dir (as spelled), the
+ * caller flushes that directory itself (nt_fsync_dir), once for many files. */
+static nt_status atomic_write(const char *path, const char *data, size_t len,
+                              const char *synced_dir, nt_diags *d)
 {
     if (!path || !*path || (!data && len > 0))
         return nt_diag_add(d, NT_ERR_INVAL, path ? path : "", 0, 0, "",
@@ -176,8 +179,32 @@ nt_status nt_atomic_write(const char *path, const char *data, size_t len, nt_dia
         return fail(d, path, "rename the temporary file over the target", e);
     }
     free(target);
+    if (synced_dir && strcmp(synced_dir, dirbuf) == 0)
+        return NT_OK;
+    return nt_fsync_dir(dirbuf, path, d);
 
-    int dfd = open(dirbuf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+fail_fd:;
+    int e = errno;
+    close(fd);
+    unlink(tmp);
+    free(target);
+    return fail(d, path, what, e);
+}
+
+nt_status nt_atomic_write(const char *path, const char *data, size_t len, nt_diags *d)
+{
+    return atomic_write(path, data, len, NULL, d);
+}
+
+nt_status nt_atomic_write_in(const char *dir, const char *path, const char *data, size_t len,
+                             nt_diags *d)
+{
+    return atomic_write(path, data, len, dir, d);
+}
+
+nt_status nt_fsync_dir(const char *dir, const char *path, nt_diags *d)
+{
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0)
         return fail(d, path, "open its directory to flush it (the file was replaced)", errno);
     if (fsync_retry(dfd) < 0 && errno != EINVAL) {
@@ -187,13 +214,6 @@ nt_status nt_atomic_write(const char *path, const char *data, size_t len, nt_dia
     }
     close(dfd);
     return NT_OK;
-
-fail_fd:;
-    int e = errno;
-    close(fd);
-    unlink(tmp);
-    free(target);
-    return fail(d, path, what, e);
 }
 
 nt_status nt_mkdir_p(const char *dir, nt_diags *d)

@@ -1350,10 +1350,15 @@ nt_status nt_write_dir(const nt_config *c, const char *dir, nt_format fmt, nt_di
         }
         st = refused;
     }
-    /* 3. Write. */
+    /* 3. Write, then flush the directory once. */
+    const char *last = NULL;
     for (size_t i = 0; i < n && st == NT_OK; i++)
-        if (!files[i].unchanged)
-            st = nt_atomic_write(files[i].path, files[i].text, files[i].len, d);
+        if (!files[i].unchanged) {
+            st = nt_atomic_write_in(dir, files[i].path, files[i].text, files[i].len, d);
+            last = files[i].path;
+        }
+    if (st == NT_OK && last)
+        st = nt_fsync_dir(dir, last, d);
     for (size_t i = 0; i < n; i++) {
         free(files[i].text);
         free(files[i].path);
