@@ -10,6 +10,7 @@
 #include "nitrace/model.h"
 #include "nitrace/ops.h"
 #include "nt_test.h"
+#include "fsutil_priv.h"
 #include "order_priv.h"
 
 static const nt_cond REACHABLE_MAIN = {NT_COND_REACHABLE, "com.Main"};
@@ -784,6 +785,36 @@ static void test_write_dir_legacy(void)
     rm_rf(tmpl);
 }
 
+/* A rewrite with the same text leaves the files alone (same inode, no temp
+ * file); a changed config replaces them (a new inode: temp file + rename). */
+static void test_write_dir_unchanged(void)
+{
+    char tmpl[] = "/tmp/nt_write_XXXXXX";
+    NT_CHECK(mkdtemp(tmpl) != NULL);
+    nt_config *c = nt_config_new();
+    add_class(&c->reflection, "com.A", NULL);
+    nt_diags d;
+    nt_diags_init(&d);
+    NT_CHECK(nt_write_dir(c, tmpl, NT_FORMAT_LEGACY, &d) == NT_OK);
+    char *path = nt_path_join(tmpl, "reflect-config.json");
+    struct stat a, b, c2;
+    NT_CHECK(path && stat(path, &a) == 0);
+    NT_CHECK(nt_write_dir(c, tmpl, NT_FORMAT_LEGACY, &d) == NT_OK);
+    NT_CHECK(stat(path, &b) == 0 && a.st_ino == b.st_ino);
+    NT_CHECK(count_entries(tmpl) == 6);
+    add_class(&c->reflection, "com.B", NULL);
+    NT_CHECK(nt_write_dir(c, tmpl, NT_FORMAT_LEGACY, &d) == NT_OK);
+    NT_CHECK(stat(path, &c2) == 0 && c2.st_ino != a.st_ino);
+    NT_CHECK(count_entries(tmpl) == 6);
+    CHECK_FILE(tmpl, "reflect-config.json",
+               "[\n  {\n    \"name\": \"com.A\"\n  },\n  {\n    \"name\": \"com.B\"\n  }\n]\n");
+    NT_CHECK(d.count == 0);
+    free(path);
+    nt_diags_free(&d);
+    nt_config_free(c);
+    rm_rf(tmpl);
+}
+
 /* ---- order ---------------------------------------------------------------- */
 
 static void test_writer_does_not_modify(void)
@@ -952,6 +983,7 @@ int main(void)
     NT_RUN(test_combined);
     NT_RUN(test_write_dir_combined_leftovers);
     NT_RUN(test_write_dir_legacy);
+    NT_RUN(test_write_dir_unchanged);
     NT_RUN(test_writer_does_not_modify);
     NT_RUN(test_config_sort);
     NT_RUN(test_round_trip);
