@@ -283,11 +283,38 @@ static int is_clinit_name(const char *n, size_t len)
 }
 
 /* Builds "(<receiver><params>)V". pass_receiver: prepend L<class_name>; */
+/* CF_HOOK_MEMBER_SLOT: the receiver fields passed instead of the receiver,
+ * per class; NULL for a class without them. */
+typedef struct slot_field {
+    const char *name, *desc;
+} slot_field;
+
+static const slot_field *member_slot_fields(const char *class_name, size_t *n)
+{
+    static const slot_field method[] = {{"clazz", "Ljava/lang/Class;"},
+                                        {"slot", "I"},
+                                        {"name", "Ljava/lang/String;"},
+                                        {"parameterTypes", "[Ljava/lang/Class;"}};
+    static const slot_field ctor[] = {{"clazz", "Ljava/lang/Class;"},
+                                      {"slot", "I"},
+                                      {"parameterTypes", "[Ljava/lang/Class;"}};
+    if (strcmp(class_name, "java/lang/reflect/Method") == 0) {
+        *n = sizeof method / sizeof *method;
+        return method;
+    }
+    if (strcmp(class_name, "java/lang/reflect/Constructor") == 0) {
+        *n = sizeof ctor / sizeof *ctor;
+        return ctor;
+    }
+    *n = 0;
+    return NULL;
+}
+
 static char *build_hook_desc(const char *class_name, int pass_receiver, const char *desc,
                              const dparam *ps, size_t np, unsigned flags)
 {
     static const char OBJ[] = "Ljava/lang/Object;";
-    size_t cap = 3 + (pass_receiver ? strlen(class_name) + 3 * sizeof OBJ + 2 : 0) + sizeof OBJ;
+    size_t cap = 3 + (pass_receiver ? strlen(class_name) + 5 * sizeof OBJ + 2 : 0) + sizeof OBJ;
     for (size_t i = 0; i < np; i++)
         cap += ps[i].len > sizeof OBJ ? ps[i].len : sizeof OBJ;
     char *out = malloc(cap + 1);
@@ -295,7 +322,16 @@ static char *build_hook_desc(const char *class_name, int pass_receiver, const ch
         return NULL;
     size_t o = 0;
     out[o++] = '(';
-    if (pass_receiver && (flags & CF_HOOK_MEMBER_PARTS)) {
+    size_t nf = 0;
+    const slot_field *sf = (flags & CF_HOOK_MEMBER_SLOT) ? member_slot_fields(class_name, &nf) : NULL;
+    if (pass_receiver && sf) {
+        for (size_t k = 0; k < nf; k++) {
+            const char *t = (flags & CF_HOOK_ERASE_REFS) && sf[k].desc[0] != 'I' ? OBJ
+                                                                                  : sf[k].desc;
+            memcpy(out + o, t, strlen(t));
+            o += strlen(t);
+        }
+    } else if (pass_receiver && (flags & CF_HOOK_MEMBER_PARTS)) {
         static const char CLS[] = "Ljava/lang/Class;", STR[] = "Ljava/lang/String;";
         const char *a = (flags & CF_HOOK_ERASE_REFS) ? OBJ : CLS;
         const char *b = (flags & CF_HOOK_ERASE_REFS) ? OBJ : STR;
@@ -347,7 +383,11 @@ char *cf_hook_descriptor(const char *class_name, const char *method_name, const 
         return NULL;
     size_t nl = strlen(method_name);
     int pass_receiver = !is_static && !is_init_name(method_name, nl) && !is_clinit_name(method_name, nl);
-    if (pass_receiver && slots + ((flags & CF_HOOK_MEMBER_PARTS) ? 2 : 1) > CF_MAX_SLOTS)
+    size_t nf = 0;
+    if ((flags & CF_HOOK_MEMBER_SLOT) &&
+        (!pass_receiver || (flags & CF_HOOK_MEMBER_PARTS) || !member_slot_fields(class_name, &nf)))
+        return NULL;
+    if (pass_receiver && slots + ((flags & CF_HOOK_MEMBER_PARTS) ? 2 : nf ? nf : 1) > CF_MAX_SLOTS)
         return NULL;
     if ((flags & CF_HOOK_MEMBER_PARTS) && !pass_receiver)
         return NULL;
@@ -1196,6 +1236,35 @@ cf_status cf_instrument(const cf_class *c, const char *hook_class, const cf_hook
             }
         }
     }
+    unsigned slot_ref[4] = {0, 0, 0, 0}; /* <this>.clazz, .slot, [.name,] .parameterTypes */
+    size_t n_slot = 0;
+    for (size_t i = 0; i < c->nmethods; i++) {
+        if (spec_of[i] < 0 || !(specs[spec_of[i]].flags & CF_HOOK_MEMBER_SLOT))
+            continue;
+        const cf_hook_spec *sp = &specs[spec_of[i]];
+        const slot_field *sf = member_slot_fields(c->name, &n_slot);
+        if (!sf || (sp->flags & CF_HOOK_MEMBER_PARTS) || (c->methods[i].access & ACC_STATIC) ||
+            strcmp(sp->method_name, "<init>") == 0 || strcmp(sp->method_name, "<clinit>") == 0) {
+            st = fail(err, err_size, CF_ERR_UNSUPPORTED,
+                      "method %s%s: CF_HOOK_MEMBER_SLOT needs an instance method of "
+                      "java.lang.reflect.Method or Constructor",
+                      sp->method_name, sp->method_desc);
+            goto out;
+        }
+        if (!slot_ref[0]) {
+            unsigned self = cpx_ref(&x, TAG_CLASS, cpx_utf8(&x, c->name), 0, 0);
+            for (size_t k = 0; k < n_slot; k++) {
+                unsigned nat = cpx_ref(&x, TAG_NAMEANDTYPE, cpx_utf8(&x, sf[k].name),
+                                       cpx_utf8(&x, sf[k].desc), 1);
+                slot_ref[k] = self && nat ? cpx_ref(&x, TAG_FIELDREF, self, nat, 1) : 0;
+                if (!slot_ref[k]) {
+                    st = fail(err, err_size, x.buf.oom ? CF_ERR_NOMEM : CF_ERR_UNSUPPORTED,
+                              "cannot add constants (constant pool full or out of memory)");
+                    goto out;
+                }
+            }
+        }
+    }
     for (size_t i = 0; i < c->nmethods; i++) {
         if (spec_of[i] < 0)
             continue;
@@ -1253,7 +1322,14 @@ cf_status cf_instrument(const cf_class *c, const char *hook_class, const cf_hook
         int is_init = strcmp(sp->method_name, "<init>") == 0;
         unsigned slot = is_static ? 0 : 1, pushed = 0;
         inj.len = 0;
-        if (!is_static && !is_init && (sp->flags & CF_HOOK_MEMBER_PARTS)) {
+        if (!is_static && !is_init && (sp->flags & CF_HOOK_MEMBER_SLOT)) {
+            for (size_t k = 0; k < n_slot; k++) {
+                emit_load(&inj, 'A', 0);
+                wb_u1(&inj, 0xb4); /* getfield <this>.<field> */
+                wb_u2(&inj, slot_ref[k]);
+            }
+            pushed = (unsigned)n_slot;
+        } else if (!is_static && !is_init && (sp->flags & CF_HOOK_MEMBER_PARTS)) {
             for (int k = 0; k < 2; k++) {
                 emit_load(&inj, 'A', 0);
                 wb_u1(&inj, 0xb6); /* invokevirtual <this>.getDeclaringClass() / getName() */

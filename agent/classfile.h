@@ -104,6 +104,13 @@ long cf_find_method(const cf_class *cls, const char *name, const char *desc);
                                    / Method / Constructor, whose instances then need not escape
                                    into the hook (a copy made by getDeclaredField can still be
                                    scalar-replaced). Instance methods only. */
+#define CF_HOOK_MEMBER_SLOT 8u /* instead of the receiver, pass its fields (getfield, legal in
+                                  the class's own code): for java.lang.reflect.Method clazz,
+                                  slot, name, parameterTypes; for Constructor clazz, slot,
+                                  parameterTypes. The receiver (a copy that Class.getMethod
+                                  made) then does not escape into the hook; (clazz, slot) names
+                                  the member exactly. Instance methods of those two classes
+                                  only; not with CF_HOOK_MEMBER_PARTS. */
 #define CF_CALLER_SENSITIVE "Ljdk/internal/reflect/CallerSensitive;"
 
 /* 1 if method i carries a (runtime-visible or -invisible) annotation of type `type_desc`

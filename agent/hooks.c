@@ -1284,15 +1284,16 @@ static int is_class_new_instance(JNIEnv *env, jobject decl, jint slot)
     return slot == class_new_instance_slot && c_class && (*env)->IsSameObject(env, decl, c_class);
 }
 
-/* A Method: invokeMethod (Method.invoke; obj: its receiver) or
- * findMethodHandle (Lookup.unreflect; obj NULL). hook names the key. */
-static void method_access(JNIEnv *env, const char *hook, const char *function, jobject method,
-                          jobject obj, who w)
+/* A method given as its fields (declaring class, slot, name, parameter
+ * types): invokeMethod (Method.invoke, which hands them in so that its
+ * Method copy does not escape; obj: its receiver) or findMethodHandle
+ * (Lookup.unreflect; obj NULL). hook names the key. */
+static void method_parts_access(JNIEnv *env, const char *hook, const char *function,
+                                jobject decl, jint slot, jobject name, jobject params,
+                                jobject obj, who w)
 {
-    if (!method || !nt_enter())
+    if (!decl || !nt_enter())
         return;
-    jobject decl = (*env)->GetObjectField(env, method, f_method_clazz);
-    jint slot = (*env)->GetIntField(env, method, f_method_slot);
     int new_inst = obj && is_class_new_instance(env, decl, slot);
     key k;
     k_member(&k, env, hook, decl, slot);
@@ -1300,41 +1301,61 @@ static void method_access(JNIEnv *env, const char *hook, const char *function, j
         k_obj_role(&k, env, obj, ROLE_OTHER);
     k_who(&k, env, w);
     if (first_sighting(k))
-        member_event(env, function, decl, (*env)->GetObjectField(env, method, f_method_name),
-                     (*env)->GetObjectField(env, method, f_method_params), w,
-                     new_inst ? obj : NULL);
+        member_event(env, function, decl, name, params, w, new_inst ? obj : NULL);
     done(env);
 }
 
-HOOK_PAIR(invoke, (jobject method, jobject obj, jobject args UNUSED),
-          method_access(env, "invokeMethod", "invokeMethod", method, obj, w))
-
-void JNICALL nth_invokeCaller(JNIEnv *env, jclass h, jobject method, jobject obj,
-                              jobject args UNUSED, jobject caller)
+/* The same for a Method object. */
+static void method_access(JNIEnv *env, const char *hook, const char *function, jobject method,
+                          jobject obj, who w)
 {
-    method_access(env, "invokeMethod", "invokeMethod", method, obj,
-                  by_class(caller, hook_depth(env, h)));
+    if (!method)
+        return;
+    method_parts_access(env, hook, function, (*env)->GetObjectField(env, method, f_method_clazz),
+                        (*env)->GetIntField(env, method, f_method_slot),
+                        (*env)->GetObjectField(env, method, f_method_name),
+                        (*env)->GetObjectField(env, method, f_method_params), obj, w);
 }
 
-/* A Constructor: invokeConstructor (Constructor.newInstance) or
- * findConstructorHandle (Lookup.unreflectConstructor). */
-static void ctor_access(JNIEnv *env, const char *function, jobject ctor, who w)
+HOOK_PAIR(invoke,
+          (jobject decl, jint slot, jobject name, jobject params, jobject obj,
+           jobject args UNUSED),
+          method_parts_access(env, "invokeMethod", "invokeMethod", decl, slot, name, params, obj,
+                              w))
+
+void JNICALL nth_invokeCaller(JNIEnv *env, jclass h, jobject decl, jint slot, jobject name,
+                              jobject params, jobject obj, jobject args UNUSED, jobject caller)
 {
-    if (!ctor || !nt_enter())
+    method_parts_access(env, "invokeMethod", "invokeMethod", decl, slot, name, params, obj,
+                        by_class(caller, hook_depth(env, h)));
+}
+
+/* A constructor as its fields: invokeConstructor (Constructor.newInstance) or
+ * findConstructorHandle (Lookup.unreflectConstructor). */
+static void ctor_parts_access(JNIEnv *env, const char *function, jobject decl, jint slot,
+                              jobject params, who w)
+{
+    if (!decl || !nt_enter())
         return;
-    jobject decl = (*env)->GetObjectField(env, ctor, f_ctor_clazz);
-    jint slot = (*env)->GetIntField(env, ctor, f_ctor_slot);
     key k;
     k_member(&k, env, function, decl, slot);
     k_who(&k, env, w);
     if (first_sighting(k))
-        member_event(env, function, decl, NULL, (*env)->GetObjectField(env, ctor, f_ctor_params),
-                     w, NULL);
+        member_event(env, function, decl, NULL, params, w, NULL);
     done(env);
 }
 
-HOOK_PAIR(ctorNewInstance, (jobject ctor, jobject args UNUSED),
-          ctor_access(env, "invokeConstructor", ctor, w))
+static void ctor_access(JNIEnv *env, const char *function, jobject ctor, who w)
+{
+    if (!ctor)
+        return;
+    ctor_parts_access(env, function, (*env)->GetObjectField(env, ctor, f_ctor_clazz),
+                      (*env)->GetIntField(env, ctor, f_ctor_slot),
+                      (*env)->GetObjectField(env, ctor, f_ctor_params), w);
+}
+
+HOOK_PAIR(ctorNewInstance, (jobject decl, jint slot, jobject params, jobject args UNUSED),
+          ctor_parts_access(env, "invokeConstructor", decl, slot, params, w))
 
 /* A Field given as an argument: unreflectField (Lookup.unreflectGetter/Setter):
  * the Field's declaring class, args [name]. The key is the field's identity

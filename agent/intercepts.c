@@ -70,11 +70,11 @@ static const nt_icpt table[] = {
     BULK("newInstance", "()" O_, NT_BULK_NEW_INSTANCE),
 #undef BULK
     /* ---- reflective access ---- */
-    {"java/lang/reflect/Method", "invoke", "(" O_ "[" O_ ")" O_, 0, NT_I_CS | NT_I_TRACK | NT_I_FAST, "invoke",
+    {"java/lang/reflect/Method", "invoke", "(" O_ "[" O_ ")" O_, 0, NT_I_CS | NT_I_TRACK | NT_I_FAST | NT_I_SLOT, "invoke",
      FN(nth_invoke), FN(nth_invokeC)},
-    {"java/lang/reflect/Method", "invoke", "(" O_ "[" O_ C_ ")" O_, 0, NT_I_TRACK | NT_I_FAST, "invokeCaller",
+    {"java/lang/reflect/Method", "invoke", "(" O_ "[" O_ C_ ")" O_, 0, NT_I_TRACK | NT_I_FAST | NT_I_SLOT, "invokeCaller",
      FN(nth_invokeCaller), NULL},
-    {"java/lang/reflect/Constructor", "newInstance", "([" O_ ")" O_, 0, NT_I_CS | NT_I_TRACK | NT_I_FAST,
+    {"java/lang/reflect/Constructor", "newInstance", "([" O_ ")" O_, 0, NT_I_CS | NT_I_TRACK | NT_I_FAST | NT_I_SLOT,
      "ctorNewInstance", FN(nth_ctorNewInstance), FN(nth_ctorNewInstanceC)},
     /* Field.get* / set* -> "accessField" (GraalVM 25, PR #11839) */
 #define FG(m, r) {"java/lang/reflect/Field", m, "(" O_ ")" r, 0, NT_I_CS | NT_I_TRACK | NT_I_PARTS | NT_I_FAST, \
@@ -343,7 +343,8 @@ static uint8_t *rewrite(const uint8_t *data, size_t len, size_t *out_len)
         cf_method_info info;
         if (mi < 0 || cf_method_at(cls, (size_t)mi, &info) != 0 || !info.has_code)
             continue; /* absent on this JDK, or native */
-        unsigned flags = CF_HOOK_ERASE_REFS | ((t[i].flags & NT_I_PARTS) ? CF_HOOK_MEMBER_PARTS : 0);
+        unsigned flags = CF_HOOK_ERASE_REFS | ((t[i].flags & NT_I_PARTS) ? CF_HOOK_MEMBER_PARTS : 0) |
+                         ((t[i].flags & NT_I_SLOT) ? CF_HOOK_MEMBER_SLOT : 0);
         int fast = (t[i].flags & NT_I_FAST) && nt_fastclass_ready();
         /* The Java fast path needs no caller: it keys a repeat on the access alone once
          * the access is settled, and its native finds the caller frame as GraalVM's agent

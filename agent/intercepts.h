@@ -47,6 +47,8 @@ enum {
     NT_I_UNSAFE = 8,  /* only with experimental-unsafe-allocation-support */
     NT_I_PARTS = 16,  /* the hook gets the receiver's getDeclaringClass() and getName()
                          instead of the receiver (CF_HOOK_MEMBER_PARTS) */
+    NT_I_SLOT = 64,   /* the hook gets the Method's/Constructor's clazz, slot, [name,]
+                         parameterTypes instead of the receiver (CF_HOOK_MEMBER_SLOT) */
     NT_I_FAST = 32    /* NT_FAST_CLASS has a public static method named hook with the hook
                          descriptor(s): a Java-side cache in front of the native (see below) */
 };
@@ -148,11 +150,12 @@ enum {
 extern void *const nt_bulk_fns[NT_BULK_COUNT];
 extern void *const nt_bulk_fns_caller[NT_BULK_COUNT];
 extern const char *const nt_bulk_names[NT_BULK_COUNT];
-/* reflective access */
-NT_HOOK_PAIR(invoke, jobject method, jobject obj, jobject args)
-void NT_HOOK_FN(nth_invokeCaller)(JNIEnv *, jclass, jobject method, jobject obj, jobject args,
-                                  jobject caller);
-NT_HOOK_PAIR(ctorNewInstance, jobject ctor, jobject args)
+/* reflective access: the member as its fields (NT_I_SLOT) */
+NT_HOOK_PAIR(invoke, jobject decl, jint slot, jobject name, jobject params, jobject obj,
+             jobject args)
+void NT_HOOK_FN(nth_invokeCaller)(JNIEnv *, jclass, jobject decl, jint slot, jobject name,
+                                  jobject params, jobject obj, jobject args, jobject caller);
+NT_HOOK_PAIR(ctorNewInstance, jobject decl, jint slot, jobject params, jobject args)
 /* Field.get* (one pair for all nine getters) and Field.set* (one pair per
  * value type: the value's type decides which register the trailing caller
  * argument arrives in). NT_FIELD_SETTERS(X): X(suffix, JNI type of the value,

@@ -32,7 +32,6 @@
 package nitrace;
 
 import java.lang.ref.WeakReference;
-import java.lang.reflect.Member;
 
 import jdk.internal.vm.annotation.DontInline;
 
@@ -43,14 +42,14 @@ public final class NitraceFast {
     private static final int STATE_KNOWN = 1;
     private static final int STATE_SETTLED = 2;
 
-    /** Held key object whose class may be unloaded. */
+    /** Held key object (class or class loader) that may be unloaded. */
     static final class Weak extends WeakReference<Object> {
         Weak(Object o) {
             super(o);
         }
     }
 
-    /** One cached access. x: class, member or loader (or null); s1, s2:
+    /** One cached access. x: class or loader (or null); s1, s2:
      * strings; p: class array (elements held like x), pn: its length or -1
      * for null; n: a number (array dimensions); caller: the caller class or
      * null for hooks without one. */
@@ -88,17 +87,9 @@ public final class NitraceFast {
 
     private static int hash(int kind, Object x, String s1, String s2, Object[] p, int n,
                             Object caller) {
+        // seenNamed and seenSlot compute the same for their shapes
         int h = kind * 0x9E3779B1 + n;
-        // (seenNamed computes the same for n == 0, a non-Member x, s2 == null, p == null.)
-        // A Member hashes by declaring class and name, as Method/Constructor.equals
-        // compare them: copies of one member meet in one slot
-        if (x instanceof Member) {
-            Member m = (Member) x;
-            h = (h ^ System.identityHashCode(m.getDeclaringClass())) * 0x85EBCA6B;
-            h = (h ^ m.getName().hashCode()) * 0xC2B2AE35;
-        } else {
-            h = (h ^ System.identityHashCode(x)) * 0x85EBCA6B;
-        }
+        h = (h ^ System.identityHashCode(x)) * 0x85EBCA6B;
         if (s1 != null)
             h = (h ^ s1.hashCode()) * 0xC2B2AE35;
         if (s2 != null)
@@ -108,10 +99,6 @@ public final class NitraceFast {
                 h = (h ^ System.identityHashCode(p[i])) * 0x165667B1;
         h = (h ^ System.identityHashCode(caller)) * 0x9E3779B1;
         return h ^ (h >>> 15);
-    }
-
-    private static Object deref(Object held) {
-        return held instanceof Weak ? ((Weak) held).get() : held;
     }
 
     private static boolean same(Object held, Object o) {
@@ -125,18 +112,9 @@ public final class NitraceFast {
     private static boolean matches(E e, int h, int kind, Object x, String s1, String s2,
                                    Object[] p, int n, Object caller) {
         if (e == null || e.hash != h || e.kind != kind || e.n != n
-                || e.pn != (p == null ? -1 : p.length)
+                || e.pn != (p == null ? -1 : p.length) || !same(e.x, x)
                 || !sameString(e.s1, s1) || !sameString(e.s2, s2) || !same(e.caller, caller))
             return false;
-        if (!same(e.x, x)) {
-            // another copy of the same Method/Constructor (Method.equals: declaring
-            // class, name, return and parameter types)
-            if (!(x instanceof Member))
-                return false;
-            Object d = deref(e.x);
-            if (d == null || !d.equals(x))
-                return false;
-        }
         if (p != null)
             for (int i = 0; i < p.length; i++)
                 if (!same(e.p[i], p[i]))
@@ -194,8 +172,7 @@ public final class NitraceFast {
     private static Object hold(Object o) {
         if (o == null || o instanceof String)
             return o;
-        Class<?> c = o instanceof Class ? (Class<?>) o
-                : o instanceof Member ? ((Member) o).getDeclaringClass() : null;
+        Class<?> c = o instanceof Class ? (Class<?>) o : null;
         ClassLoader l = c != null ? c.getClassLoader()
                 : o instanceof ClassLoader ? (ClassLoader) o : null;
         boolean permanent = c != null ? (l == null || builtin(l)) : (l != null && builtin(l));
@@ -216,7 +193,7 @@ public final class NitraceFast {
             FIND_SYSTEM_CLASS = 5, GET_METHOD = 6, GET_DECLARED_METHOD = 7, GET_CONSTRUCTOR = 8,
             GET_DECLARED_CONSTRUCTOR = 9, GET_FIELD = 10, GET_DECLARED_FIELD = 11,
             GET_ENCLOSING_METHOD = 12, GET_ENCLOSING_CONSTRUCTOR = 13, INVOKE = 14,
-            INVOKE_CALLER = 15, CTOR_NEW_INSTANCE = 16, FIELD = 17, ARRAY_NEW = 18,
+            CTOR_NEW_INSTANCE = 16, FIELD = 17, ARRAY_NEW = 18,
             ALLOCATE_INSTANCE = 19, OBJECT_FIELD_OFFSET = 20, FIND_RESOURCE = 21,
             FIND_RESOURCE_AS_STREAM = 22, LOADER_FIND_RESOURCE = 23, GET_RESOURCE = 24,
             GET_RESOURCES = 25, GET_SYSTEM_RESOURCE = 26, GET_SYSTEM_RESOURCES = 27,
@@ -658,57 +635,78 @@ public final class NitraceFast {
 
     // ---- reflective access -------------------------------------------------
 
-    /** Method.invoke / Constructor.newInstance: keyed on the member (equal
-     * copies match). Method.invoke of Class.newInstance records what it
-     * instantiates too (its receiver), so it always goes to the native. */
-    private static boolean member(int kind, Object m, Object caller) {
-        return m != null && ((Member) m).getDeclaringClass() != Class.class
-                && seen(kind, m, null, null, null, 0, caller);
+    /** Method.invoke / Constructor.newInstance hand in the member's declaring
+     * class and slot (and name and parameter types for the native), not the
+     * Method: a copy made by getMethod does not escape. (class, slot) names
+     * the member exactly, as the agent's key does. Method.invoke of a method
+     * of Class (Class.newInstance) records what it instantiates too (its
+     * receiver), so it always goes to the native. */
+    private static boolean member(int kind, Object decl, int slot) {
+        return decl != null && decl != Class.class && seenSlot(kind, decl, slot);
     }
 
-    private static void membered(int kind, Object m, Object caller, boolean hasCaller) {
-        if (m != null && ((Member) m).getDeclaringClass() != Class.class)
-            note(kind, m, null, null, null, 0, caller, hasCaller);
+    private static void membered(int kind, Object decl, int slot) {
+        if (decl != null && decl != Class.class)
+            note(kind, decl, null, null, null, slot, null, false);
     }
 
-    @DontInline
-    public static void invoke(Object method, Object obj, Object args) {
-        if (member(INVOKE, method, null))
-            return;
-        invokeN(method, obj, args);
-        membered(INVOKE, method, null, false);
-    }
-
-    @DontInline
-    public static void invoke(Object method, Object obj, Object args, Object caller) {
-        if (member(INVOKE, method, caller))
-            return;
-        invokeN(method, obj, args, caller);
-        membered(INVOKE, method, caller, true);
-    }
-
-    @DontInline
-    public static void invokeCaller(Object method, Object obj, Object args, Object caller) {
-        if (member(INVOKE_CALLER, method, caller))
-            return;
-        invokeCallerN(method, obj, args, caller);
-        membered(INVOKE_CALLER, method, caller, true);
+    /** seen() for (kind, class, number) keys, small like seenNamed. */
+    private static boolean seenSlot(int kind, Object x, int n) {
+        int h = kind * 0x9E3779B1 + n;
+        h = (h ^ System.identityHashCode(x)) * 0x85EBCA6B;
+        h *= 0x9E3779B1; // no caller
+        h ^= h >>> 15;
+        int i = h & (SIZE - 1);
+        E[] t = TABLE;
+        E e = t[i];
+        if (e == null || e.hash != h)
+            e = t[i ^ 1];
+        return e != null && e.hash == h && e.kind == kind && e.n == n && e.pn == -1
+                && e.s1 == null && e.s2 == null && e.caller == null && same(e.x, x);
     }
 
     @DontInline
-    public static void ctorNewInstance(Object ctor, Object args) {
-        if (member(CTOR_NEW_INSTANCE, ctor, null))
+    public static void invoke(Object decl, int slot, Object name, Object params, Object obj,
+                              Object args) {
+        if (member(INVOKE, decl, slot))
             return;
-        ctorNewInstanceN(ctor, args);
-        membered(CTOR_NEW_INSTANCE, ctor, null, false);
+        invokeN(decl, slot, name, params, obj, args);
+        membered(INVOKE, decl, slot);
     }
 
     @DontInline
-    public static void ctorNewInstance(Object ctor, Object args, Object caller) {
-        if (member(CTOR_NEW_INSTANCE, ctor, caller))
+    public static void invoke(Object decl, int slot, Object name, Object params, Object obj,
+                              Object args, Object caller) {
+        if (member(INVOKE, decl, slot))
             return;
-        ctorNewInstanceN(ctor, args, caller);
-        membered(CTOR_NEW_INSTANCE, ctor, caller, true);
+        invokeN(decl, slot, name, params, obj, args, caller);
+        membered(INVOKE, decl, slot);
+    }
+
+    @DontInline
+    public static void invokeCaller(Object decl, int slot, Object name, Object params, Object obj,
+                                    Object args, Object caller) {
+        if (member(INVOKE, decl, slot))
+            return;
+        invokeCallerN(decl, slot, name, params, obj, args, caller);
+        membered(INVOKE, decl, slot);
+    }
+
+    @DontInline
+    public static void ctorNewInstance(Object decl, int slot, Object params, Object args) {
+        if (member(CTOR_NEW_INSTANCE, decl, slot))
+            return;
+        ctorNewInstanceN(decl, slot, params, args);
+        membered(CTOR_NEW_INSTANCE, decl, slot);
+    }
+
+    @DontInline
+    public static void ctorNewInstance(Object decl, int slot, Object params, Object args,
+                                       Object caller) {
+        if (member(CTOR_NEW_INSTANCE, decl, slot))
+            return;
+        ctorNewInstanceN(decl, slot, params, args, caller);
+        membered(CTOR_NEW_INSTANCE, decl, slot);
     }
 
     // Field.get* / set*: (declaring class, name) as the rewritten method hands them in
@@ -1135,11 +1133,15 @@ public final class NitraceFast {
     private static native void getSignersN(Object self, Object caller);
     private static native void newInstanceN(Object self);
     private static native void newInstanceN(Object self, Object caller);
-    private static native void invokeN(Object method, Object obj, Object args);
-    private static native void invokeN(Object method, Object obj, Object args, Object caller);
-    private static native void invokeCallerN(Object method, Object obj, Object args, Object caller);
-    private static native void ctorNewInstanceN(Object ctor, Object args);
-    private static native void ctorNewInstanceN(Object ctor, Object args, Object caller);
+    private static native void invokeN(Object decl, int slot, Object name, Object params,
+                                       Object obj, Object args);
+    private static native void invokeN(Object decl, int slot, Object name, Object params,
+                                       Object obj, Object args, Object caller);
+    private static native void invokeCallerN(Object decl, int slot, Object name, Object params,
+                                             Object obj, Object args, Object caller);
+    private static native void ctorNewInstanceN(Object decl, int slot, Object params, Object args);
+    private static native void ctorNewInstanceN(Object decl, int slot, Object params, Object args,
+                                                Object caller);
     private static native void field_getN(Object d, Object n, Object o);
     private static native void field_getN(Object d, Object n, Object o, Object c);
     private static native void field_getBooleanN(Object d, Object n, Object o);
