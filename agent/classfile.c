@@ -352,6 +352,8 @@ static char *build_hook_desc(const char *class_name, int pass_receiver, const ch
         }
     }
     for (size_t i = 0; i < np; i++) {
+        if (cf_hook_skips(flags, i))
+            continue;
         if (ps[i].kind == 'A' && (flags & CF_HOOK_ERASE_REFS)) {
             memcpy(out + o, OBJ, sizeof OBJ - 1);
             o += sizeof OBJ - 1;
@@ -1342,9 +1344,11 @@ cf_status cf_instrument(const cf_class *c, const char *hook_class, const cf_hook
         }
         for (size_t k = 0; k < np; k++) {
             unsigned sz = (ps[k].kind == 'J' || ps[k].kind == 'D') ? 2u : 1u;
-            emit_load(&inj, ps[k].kind, slot);
+            if (!cf_hook_skips(sp->flags, k)) {
+                emit_load(&inj, ps[k].kind, slot);
+                pushed += sz;
+            }
             slot += sz;
-            pushed += sz;
         }
         if (slot > CF_MAX_SLOTS || slot > m->max_locals) {
             st = MFAIL(CF_ERR_MALFORMED, "parameters need %u local slots, max_locals is %u", slot,

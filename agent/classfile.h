@@ -111,6 +111,15 @@ long cf_find_method(const cf_class *cls, const char *name, const char *desc);
                                   made) then does not escape into the hook; (clazz, slot) names
                                   the member exactly. Instance methods of those two classes
                                   only; not with CF_HOOK_MEMBER_PARTS. */
+#define CF_HOOK_SKIP_P0 16u /* do not pass the method's first parameter (one the hook does not
+                               read: a value passed to the hook escapes, and the JIT can no
+                               longer scalar-replace a boxed value or varargs array) */
+#define CF_HOOK_SKIP_P1 32u /* ... nor its second */
+/* 1 when flags drop parameter i from the hook call. */
+static inline int cf_hook_skips(unsigned flags, size_t i)
+{
+    return (i == 0 && (flags & CF_HOOK_SKIP_P0)) || (i == 1 && (flags & CF_HOOK_SKIP_P1));
+}
 #define CF_CALLER_SENSITIVE "Ljdk/internal/reflect/CallerSensitive;"
 
 /* 1 if method i carries a (runtime-visible or -invisible) annotation of type `type_desc`

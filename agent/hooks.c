@@ -1317,14 +1317,12 @@ static void method_access(JNIEnv *env, const char *hook, const char *function, j
                         (*env)->GetObjectField(env, method, f_method_params), obj, w);
 }
 
-HOOK_PAIR(invoke,
-          (jobject decl, jint slot, jobject name, jobject params, jobject obj,
-           jobject args UNUSED),
+HOOK_PAIR(invoke, (jobject decl, jint slot, jobject name, jobject params, jobject obj),
           method_parts_access(env, "invokeMethod", "invokeMethod", decl, slot, name, params, obj,
                               w))
 
 void JNICALL nth_invokeCaller(JNIEnv *env, jclass h, jobject decl, jint slot, jobject name,
-                              jobject params, jobject obj, jobject args UNUSED, jobject caller)
+                              jobject params, jobject obj, jobject caller)
 {
     method_parts_access(env, "invokeMethod", "invokeMethod", decl, slot, name, params, obj,
                         by_class(caller, hook_depth(env, h)));
@@ -1354,7 +1352,7 @@ static void ctor_access(JNIEnv *env, const char *function, jobject ctor, who w)
                       (*env)->GetObjectField(env, ctor, f_ctor_params), w);
 }
 
-HOOK_PAIR(ctorNewInstance, (jobject decl, jint slot, jobject params, jobject args UNUSED),
+HOOK_PAIR(ctorNewInstance, (jobject decl, jint slot, jobject params),
           ctor_parts_access(env, "invokeConstructor", decl, slot, params, w))
 
 /* A Field given as an argument: unreflectField (Lookup.unreflectGetter/Setter):
@@ -1394,15 +1392,7 @@ static void field_parts_access(JNIEnv *env, jobject decl, jobject name, who w)
     done(env);
 }
 
-HOOK_PAIR(fieldGet, (jobject decl, jobject name, jobject obj UNUSED),
-          field_parts_access(env, decl, name, w))
-
-/* Field.set*: one pair per value type (NT_FIELD_SETTERS). */
-#define FIELD_SET_HOOKS(sfx, jt, m, d)                                                         \
-    HOOK_PAIR(fieldSet##sfx, (jobject decl, jobject name, jobject obj UNUSED, jt v UNUSED), \
-              field_parts_access(env, decl, name, w))
-NT_FIELD_SETTERS(FIELD_SET_HOOKS)
-#undef FIELD_SET_HOOKS
+HOOK_PAIR(fieldAccess, (jobject decl, jobject name), field_parts_access(env, decl, name, w))
 
 /* ---- arrays, Unsafe ---------------------------------------------------------------- */
 

@@ -70,24 +70,27 @@ static const nt_icpt table[] = {
     BULK("newInstance", "()" O_, NT_BULK_NEW_INSTANCE),
 #undef BULK
     /* ---- reflective access ---- */
-    {"java/lang/reflect/Method", "invoke", "(" O_ "[" O_ ")" O_, 0, NT_I_CS | NT_I_TRACK | NT_I_FAST | NT_I_SLOT, "invoke",
+    {"java/lang/reflect/Method", "invoke", "(" O_ "[" O_ ")" O_, 0,
+     NT_I_CS | NT_I_TRACK | NT_I_FAST | NT_I_SLOT | NT_I_SKIP1, "invoke",
      FN(nth_invoke), FN(nth_invokeC)},
-    {"java/lang/reflect/Method", "invoke", "(" O_ "[" O_ C_ ")" O_, 0, NT_I_TRACK | NT_I_FAST | NT_I_SLOT, "invokeCaller",
+    {"java/lang/reflect/Method", "invoke", "(" O_ "[" O_ C_ ")" O_, 0,
+     NT_I_TRACK | NT_I_FAST | NT_I_SLOT | NT_I_SKIP1, "invokeCaller",
      FN(nth_invokeCaller), NULL},
-    {"java/lang/reflect/Constructor", "newInstance", "([" O_ ")" O_, 0, NT_I_CS | NT_I_TRACK | NT_I_FAST | NT_I_SLOT,
-     "ctorNewInstance", FN(nth_ctorNewInstance), FN(nth_ctorNewInstanceC)},
+    {"java/lang/reflect/Constructor", "newInstance", "([" O_ ")" O_, 0,
+     NT_I_CS | NT_I_TRACK | NT_I_FAST | NT_I_SLOT | NT_I_SKIP0, "ctorNewInstance", FN(nth_ctorNewInstance), FN(nth_ctorNewInstanceC)},
     /* Field.get* / set* -> "accessField" (GraalVM 25, PR #11839) */
-#define FG(m, r) {"java/lang/reflect/Field", m, "(" O_ ")" r, 0, NT_I_CS | NT_I_TRACK | NT_I_PARTS | NT_I_FAST, \
-                  "field_" m, FN(nth_fieldGet), FN(nth_fieldGetC)}
-#define FS(sfx, jt, m, v) {"java/lang/reflect/Field", m, "(" O_ v ")V", 0,                  \
-                          NT_I_CS | NT_I_TRACK | NT_I_PARTS | NT_I_FAST,                     \
-                          "field_" m, FN(nth_fieldSet##sfx), FN(nth_fieldSet##sfx##C)},
+#define FIELD_FLAGS NT_I_CS | NT_I_TRACK | NT_I_PARTS | NT_I_FAST | NT_I_SKIP0
+#define FG(m, r) {"java/lang/reflect/Field", m, "(" O_ ")" r, 0, FIELD_FLAGS, \
+                  "field_" m, FN(nth_fieldAccess), FN(nth_fieldAccessC)}
+#define FS(m, v) {"java/lang/reflect/Field", m, "(" O_ v ")V", 0, FIELD_FLAGS | NT_I_SKIP1, \
+                  "field_" m, FN(nth_fieldAccess), FN(nth_fieldAccessC)},
     FG("get", O_), FG("getBoolean", "Z"), FG("getByte", "B"), FG("getChar", "C"),
     FG("getShort", "S"), FG("getInt", "I"), FG("getLong", "J"), FG("getFloat", "F"),
     FG("getDouble", "D"),
     NT_FIELD_SETTERS(FS)
 #undef FG
 #undef FS
+#undef FIELD_FLAGS
     /* ---- arrays, Unsafe ---- */
     {"java/lang/reflect/Array", "newInstance", "(" C_ "I)" O_, 1, NOCSF("arrayNew1", nth_arrayNew1)},
     {"java/lang/reflect/Array", "newInstance", "(" C_ "[I)" O_, 1, NOCSF("arrayNewN", nth_arrayNewN)},
@@ -344,7 +347,9 @@ static uint8_t *rewrite(const uint8_t *data, size_t len, size_t *out_len)
         if (mi < 0 || cf_method_at(cls, (size_t)mi, &info) != 0 || !info.has_code)
             continue; /* absent on this JDK, or native */
         unsigned flags = CF_HOOK_ERASE_REFS | ((t[i].flags & NT_I_PARTS) ? CF_HOOK_MEMBER_PARTS : 0) |
-                         ((t[i].flags & NT_I_SLOT) ? CF_HOOK_MEMBER_SLOT : 0);
+                         ((t[i].flags & NT_I_SLOT) ? CF_HOOK_MEMBER_SLOT : 0) |
+                         ((t[i].flags & NT_I_SKIP0) ? CF_HOOK_SKIP_P0 : 0) |
+                         ((t[i].flags & NT_I_SKIP1) ? CF_HOOK_SKIP_P1 : 0);
         int fast = (t[i].flags & NT_I_FAST) && nt_fastclass_ready();
         /* The Java fast path needs no caller: it keys a repeat on the access alone once
          * the access is settled, and its native finds the caller frame as GraalVM's agent

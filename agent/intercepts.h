@@ -49,6 +49,8 @@ enum {
                          instead of the receiver (CF_HOOK_MEMBER_PARTS) */
     NT_I_SLOT = 64,   /* the hook gets the Method's/Constructor's clazz, slot, [name,]
                          parameterTypes instead of the receiver (CF_HOOK_MEMBER_SLOT) */
+    NT_I_SKIP0 = 128, /* the hook does not get the method's first parameter (CF_HOOK_SKIP_P0) */
+    NT_I_SKIP1 = 256, /* ... nor its second (CF_HOOK_SKIP_P1) */
     NT_I_FAST = 32    /* NT_FAST_CLASS has a public static method named hook with the hook
                          descriptor(s): a Java-side cache in front of the native (see below) */
 };
@@ -150,31 +152,21 @@ enum {
 extern void *const nt_bulk_fns[NT_BULK_COUNT];
 extern void *const nt_bulk_fns_caller[NT_BULK_COUNT];
 extern const char *const nt_bulk_names[NT_BULK_COUNT];
-/* reflective access: the member as its fields (NT_I_SLOT) */
-NT_HOOK_PAIR(invoke, jobject decl, jint slot, jobject name, jobject params, jobject obj,
-             jobject args)
+/* reflective access: the member as its fields (NT_I_SLOT), without the
+ * arguments of the call (NT_I_SKIP*: a boxed value or varargs array that
+ * reached the hook could no longer be scalar-replaced) */
+NT_HOOK_PAIR(invoke, jobject decl, jint slot, jobject name, jobject params, jobject obj)
 void NT_HOOK_FN(nth_invokeCaller)(JNIEnv *, jclass, jobject decl, jint slot, jobject name,
-                                  jobject params, jobject obj, jobject args, jobject caller);
-NT_HOOK_PAIR(ctorNewInstance, jobject decl, jint slot, jobject params, jobject args)
-/* Field.get* (one pair for all nine getters) and Field.set* (one pair per
- * value type: the value's type decides which register the trailing caller
- * argument arrives in). NT_FIELD_SETTERS(X): X(suffix, JNI type of the value,
- * Java method, value descriptor) per setter, in table order. */
-NT_HOOK_PAIR(fieldGet, jobject decl, jobject name, jobject obj)
-#define NT_FIELD_SETTERS(X)                           \
-    X(Object, jobject, "set", "Ljava/lang/Object;") \
-    X(Boolean, jboolean, "setBoolean", "Z")         \
-    X(Byte, jbyte, "setByte", "B")                  \
-    X(Char, jchar, "setChar", "C")                  \
-    X(Short, jshort, "setShort", "S")               \
-    X(Int, jint, "setInt", "I")                     \
-    X(Long, jlong, "setLong", "J")                  \
-    X(Float, jfloat, "setFloat", "F")               \
-    X(Double, jdouble, "setDouble", "D")
-#define NT_FIELD_SET_DECL(sfx, jt, m, d) \
-    NT_HOOK_PAIR(fieldSet##sfx, jobject decl, jobject name, jobject obj, jt)
-NT_FIELD_SETTERS(NT_FIELD_SET_DECL)
-#undef NT_FIELD_SET_DECL
+                                  jobject params, jobject obj, jobject caller);
+NT_HOOK_PAIR(ctorNewInstance, jobject decl, jint slot, jobject params)
+/* Field.get* / set*: the field's declaring class and name only (NT_I_PARTS,
+ * NT_I_SKIP*), one pair for all eighteen. NT_FIELD_SETTERS(X): X(Java method,
+ * value descriptor) per setter, in table order. */
+NT_HOOK_PAIR(fieldAccess, jobject decl, jobject name)
+#define NT_FIELD_SETTERS(X)                                                              \
+    X("set", "Ljava/lang/Object;") X("setBoolean", "Z") X("setByte", "B") X("setChar", "C") \
+    X("setShort", "S") X("setInt", "I") X("setLong", "J") X("setFloat", "F")             \
+    X("setDouble", "D")
 /* arrays, Unsafe */
 void NT_HOOK_FN(nth_arrayNew1)(JNIEnv *, jclass, jobject comp, jint len);
 void NT_HOOK_FN(nth_arrayNewN)(JNIEnv *, jclass, jobject comp, jobject dims);

@@ -666,50 +666,49 @@ public final class NitraceFast {
     }
 
     @DontInline
-    public static void invoke(Object decl, int slot, Object name, Object params, Object obj,
-                              Object args) {
+    public static void invoke(Object decl, int slot, Object name, Object params, Object obj) {
         if (member(INVOKE, decl, slot))
             return;
-        invokeN(decl, slot, name, params, obj, args);
+        invokeN(decl, slot, name, params, obj);
         membered(INVOKE, decl, slot);
     }
 
     @DontInline
     public static void invoke(Object decl, int slot, Object name, Object params, Object obj,
-                              Object args, Object caller) {
+                              Object caller) {
         if (member(INVOKE, decl, slot))
             return;
-        invokeN(decl, slot, name, params, obj, args, caller);
+        invokeN(decl, slot, name, params, obj, caller);
         membered(INVOKE, decl, slot);
     }
 
     @DontInline
     public static void invokeCaller(Object decl, int slot, Object name, Object params, Object obj,
-                                    Object args, Object caller) {
+                                    Object caller) {
         if (member(INVOKE, decl, slot))
             return;
-        invokeCallerN(decl, slot, name, params, obj, args, caller);
+        invokeCallerN(decl, slot, name, params, obj, caller);
         membered(INVOKE, decl, slot);
     }
 
     @DontInline
-    public static void ctorNewInstance(Object decl, int slot, Object params, Object args) {
+    public static void ctorNewInstance(Object decl, int slot, Object params) {
         if (member(CTOR_NEW_INSTANCE, decl, slot))
             return;
-        ctorNewInstanceN(decl, slot, params, args);
+        ctorNewInstanceN(decl, slot, params);
         membered(CTOR_NEW_INSTANCE, decl, slot);
     }
 
     @DontInline
-    public static void ctorNewInstance(Object decl, int slot, Object params, Object args,
-                                       Object caller) {
+    public static void ctorNewInstance(Object decl, int slot, Object params, Object caller) {
         if (member(CTOR_NEW_INSTANCE, decl, slot))
             return;
-        ctorNewInstanceN(decl, slot, params, args, caller);
+        ctorNewInstanceN(decl, slot, params, caller);
         membered(CTOR_NEW_INSTANCE, decl, slot);
     }
 
     // Field.get* / set*: (declaring class, name) as the rewritten method hands them in
+    // (the receiver and the value are not passed)
 
     private static boolean field(Object decl, Object name, Object caller) {
         return named(FIELD, decl, name, caller);
@@ -721,254 +720,254 @@ public final class NitraceFast {
     }
 
     @DontInline
-    public static void field_get(Object d, Object n, Object o) {
+    public static void field_get(Object d, Object n) {
         if (field(d, n, null)) return;
-        field_getN(d, n, o);
+        field_getN(d, n);
         fielded(d, n, null, false);
     }
 
     @DontInline
-    public static void field_get(Object d, Object n, Object o, Object c) {
+    public static void field_get(Object d, Object n, Object c) {
         if (field(d, n, c)) return;
-        field_getN(d, n, o, c);
+        field_getN(d, n, c);
         fielded(d, n, c, true);
     }
 
     @DontInline
-    public static void field_getBoolean(Object d, Object n, Object o) {
+    public static void field_getBoolean(Object d, Object n) {
         if (field(d, n, null)) return;
-        field_getBooleanN(d, n, o);
+        field_getBooleanN(d, n);
         fielded(d, n, null, false);
     }
 
     @DontInline
-    public static void field_getBoolean(Object d, Object n, Object o, Object c) {
+    public static void field_getBoolean(Object d, Object n, Object c) {
         if (field(d, n, c)) return;
-        field_getBooleanN(d, n, o, c);
+        field_getBooleanN(d, n, c);
         fielded(d, n, c, true);
     }
 
     @DontInline
-    public static void field_getByte(Object d, Object n, Object o) {
+    public static void field_getByte(Object d, Object n) {
         if (field(d, n, null)) return;
-        field_getByteN(d, n, o);
+        field_getByteN(d, n);
         fielded(d, n, null, false);
     }
 
     @DontInline
-    public static void field_getByte(Object d, Object n, Object o, Object c) {
+    public static void field_getByte(Object d, Object n, Object c) {
         if (field(d, n, c)) return;
-        field_getByteN(d, n, o, c);
+        field_getByteN(d, n, c);
         fielded(d, n, c, true);
     }
 
     @DontInline
-    public static void field_getChar(Object d, Object n, Object o) {
+    public static void field_getChar(Object d, Object n) {
         if (field(d, n, null)) return;
-        field_getCharN(d, n, o);
+        field_getCharN(d, n);
         fielded(d, n, null, false);
     }
 
     @DontInline
-    public static void field_getChar(Object d, Object n, Object o, Object c) {
+    public static void field_getChar(Object d, Object n, Object c) {
         if (field(d, n, c)) return;
-        field_getCharN(d, n, o, c);
+        field_getCharN(d, n, c);
         fielded(d, n, c, true);
     }
 
     @DontInline
-    public static void field_getShort(Object d, Object n, Object o) {
+    public static void field_getShort(Object d, Object n) {
         if (field(d, n, null)) return;
-        field_getShortN(d, n, o);
+        field_getShortN(d, n);
         fielded(d, n, null, false);
     }
 
     @DontInline
-    public static void field_getShort(Object d, Object n, Object o, Object c) {
+    public static void field_getShort(Object d, Object n, Object c) {
         if (field(d, n, c)) return;
-        field_getShortN(d, n, o, c);
+        field_getShortN(d, n, c);
         fielded(d, n, c, true);
     }
 
     @DontInline
-    public static void field_getInt(Object d, Object n, Object o) {
+    public static void field_getInt(Object d, Object n) {
         if (field(d, n, null)) return;
-        field_getIntN(d, n, o);
+        field_getIntN(d, n);
         fielded(d, n, null, false);
     }
 
     @DontInline
-    public static void field_getInt(Object d, Object n, Object o, Object c) {
+    public static void field_getInt(Object d, Object n, Object c) {
         if (field(d, n, c)) return;
-        field_getIntN(d, n, o, c);
+        field_getIntN(d, n, c);
         fielded(d, n, c, true);
     }
 
     @DontInline
-    public static void field_getLong(Object d, Object n, Object o) {
+    public static void field_getLong(Object d, Object n) {
         if (field(d, n, null)) return;
-        field_getLongN(d, n, o);
+        field_getLongN(d, n);
         fielded(d, n, null, false);
     }
 
     @DontInline
-    public static void field_getLong(Object d, Object n, Object o, Object c) {
+    public static void field_getLong(Object d, Object n, Object c) {
         if (field(d, n, c)) return;
-        field_getLongN(d, n, o, c);
+        field_getLongN(d, n, c);
         fielded(d, n, c, true);
     }
 
     @DontInline
-    public static void field_getFloat(Object d, Object n, Object o) {
+    public static void field_getFloat(Object d, Object n) {
         if (field(d, n, null)) return;
-        field_getFloatN(d, n, o);
+        field_getFloatN(d, n);
         fielded(d, n, null, false);
     }
 
     @DontInline
-    public static void field_getFloat(Object d, Object n, Object o, Object c) {
+    public static void field_getFloat(Object d, Object n, Object c) {
         if (field(d, n, c)) return;
-        field_getFloatN(d, n, o, c);
+        field_getFloatN(d, n, c);
         fielded(d, n, c, true);
     }
 
     @DontInline
-    public static void field_getDouble(Object d, Object n, Object o) {
+    public static void field_getDouble(Object d, Object n) {
         if (field(d, n, null)) return;
-        field_getDoubleN(d, n, o);
+        field_getDoubleN(d, n);
         fielded(d, n, null, false);
     }
 
     @DontInline
-    public static void field_getDouble(Object d, Object n, Object o, Object c) {
+    public static void field_getDouble(Object d, Object n, Object c) {
         if (field(d, n, c)) return;
-        field_getDoubleN(d, n, o, c);
+        field_getDoubleN(d, n, c);
         fielded(d, n, c, true);
     }
 
     @DontInline
-    public static void field_set(Object d, Object n, Object o, Object v) {
+    public static void field_set(Object d, Object n) {
         if (field(d, n, null)) return;
-        field_setN(d, n, o, v);
+        field_setN(d, n);
         fielded(d, n, null, false);
     }
 
     @DontInline
-    public static void field_set(Object d, Object n, Object o, Object v, Object c) {
+    public static void field_set(Object d, Object n, Object c) {
         if (field(d, n, c)) return;
-        field_setN(d, n, o, v, c);
+        field_setN(d, n, c);
         fielded(d, n, c, true);
     }
 
     @DontInline
-    public static void field_setBoolean(Object d, Object n, Object o, boolean v) {
+    public static void field_setBoolean(Object d, Object n) {
         if (field(d, n, null)) return;
-        field_setBooleanN(d, n, o, v);
+        field_setBooleanN(d, n);
         fielded(d, n, null, false);
     }
 
     @DontInline
-    public static void field_setBoolean(Object d, Object n, Object o, boolean v, Object c) {
+    public static void field_setBoolean(Object d, Object n, Object c) {
         if (field(d, n, c)) return;
-        field_setBooleanN(d, n, o, v, c);
+        field_setBooleanN(d, n, c);
         fielded(d, n, c, true);
     }
 
     @DontInline
-    public static void field_setByte(Object d, Object n, Object o, byte v) {
+    public static void field_setByte(Object d, Object n) {
         if (field(d, n, null)) return;
-        field_setByteN(d, n, o, v);
+        field_setByteN(d, n);
         fielded(d, n, null, false);
     }
 
     @DontInline
-    public static void field_setByte(Object d, Object n, Object o, byte v, Object c) {
+    public static void field_setByte(Object d, Object n, Object c) {
         if (field(d, n, c)) return;
-        field_setByteN(d, n, o, v, c);
+        field_setByteN(d, n, c);
         fielded(d, n, c, true);
     }
 
     @DontInline
-    public static void field_setChar(Object d, Object n, Object o, char v) {
+    public static void field_setChar(Object d, Object n) {
         if (field(d, n, null)) return;
-        field_setCharN(d, n, o, v);
+        field_setCharN(d, n);
         fielded(d, n, null, false);
     }
 
     @DontInline
-    public static void field_setChar(Object d, Object n, Object o, char v, Object c) {
+    public static void field_setChar(Object d, Object n, Object c) {
         if (field(d, n, c)) return;
-        field_setCharN(d, n, o, v, c);
+        field_setCharN(d, n, c);
         fielded(d, n, c, true);
     }
 
     @DontInline
-    public static void field_setShort(Object d, Object n, Object o, short v) {
+    public static void field_setShort(Object d, Object n) {
         if (field(d, n, null)) return;
-        field_setShortN(d, n, o, v);
+        field_setShortN(d, n);
         fielded(d, n, null, false);
     }
 
     @DontInline
-    public static void field_setShort(Object d, Object n, Object o, short v, Object c) {
+    public static void field_setShort(Object d, Object n, Object c) {
         if (field(d, n, c)) return;
-        field_setShortN(d, n, o, v, c);
+        field_setShortN(d, n, c);
         fielded(d, n, c, true);
     }
 
     @DontInline
-    public static void field_setInt(Object d, Object n, Object o, int v) {
+    public static void field_setInt(Object d, Object n) {
         if (field(d, n, null)) return;
-        field_setIntN(d, n, o, v);
+        field_setIntN(d, n);
         fielded(d, n, null, false);
     }
 
     @DontInline
-    public static void field_setInt(Object d, Object n, Object o, int v, Object c) {
+    public static void field_setInt(Object d, Object n, Object c) {
         if (field(d, n, c)) return;
-        field_setIntN(d, n, o, v, c);
+        field_setIntN(d, n, c);
         fielded(d, n, c, true);
     }
 
     @DontInline
-    public static void field_setLong(Object d, Object n, Object o, long v) {
+    public static void field_setLong(Object d, Object n) {
         if (field(d, n, null)) return;
-        field_setLongN(d, n, o, v);
+        field_setLongN(d, n);
         fielded(d, n, null, false);
     }
 
     @DontInline
-    public static void field_setLong(Object d, Object n, Object o, long v, Object c) {
+    public static void field_setLong(Object d, Object n, Object c) {
         if (field(d, n, c)) return;
-        field_setLongN(d, n, o, v, c);
+        field_setLongN(d, n, c);
         fielded(d, n, c, true);
     }
 
     @DontInline
-    public static void field_setFloat(Object d, Object n, Object o, float v) {
+    public static void field_setFloat(Object d, Object n) {
         if (field(d, n, null)) return;
-        field_setFloatN(d, n, o, v);
+        field_setFloatN(d, n);
         fielded(d, n, null, false);
     }
 
     @DontInline
-    public static void field_setFloat(Object d, Object n, Object o, float v, Object c) {
+    public static void field_setFloat(Object d, Object n, Object c) {
         if (field(d, n, c)) return;
-        field_setFloatN(d, n, o, v, c);
+        field_setFloatN(d, n, c);
         fielded(d, n, c, true);
     }
 
     @DontInline
-    public static void field_setDouble(Object d, Object n, Object o, double v) {
+    public static void field_setDouble(Object d, Object n) {
         if (field(d, n, null)) return;
-        field_setDoubleN(d, n, o, v);
+        field_setDoubleN(d, n);
         fielded(d, n, null, false);
     }
 
     @DontInline
-    public static void field_setDouble(Object d, Object n, Object o, double v, Object c) {
+    public static void field_setDouble(Object d, Object n, Object c) {
         if (field(d, n, c)) return;
-        field_setDoubleN(d, n, o, v, c);
+        field_setDoubleN(d, n, c);
         fielded(d, n, c, true);
     }
 
@@ -1134,50 +1133,50 @@ public final class NitraceFast {
     private static native void newInstanceN(Object self);
     private static native void newInstanceN(Object self, Object caller);
     private static native void invokeN(Object decl, int slot, Object name, Object params,
-                                       Object obj, Object args);
+                                       Object obj);
     private static native void invokeN(Object decl, int slot, Object name, Object params,
-                                       Object obj, Object args, Object caller);
+                                       Object obj, Object caller);
     private static native void invokeCallerN(Object decl, int slot, Object name, Object params,
-                                             Object obj, Object args, Object caller);
-    private static native void ctorNewInstanceN(Object decl, int slot, Object params, Object args);
-    private static native void ctorNewInstanceN(Object decl, int slot, Object params, Object args,
+                                             Object obj, Object caller);
+    private static native void ctorNewInstanceN(Object decl, int slot, Object params);
+    private static native void ctorNewInstanceN(Object decl, int slot, Object params,
                                                 Object caller);
-    private static native void field_getN(Object d, Object n, Object o);
-    private static native void field_getN(Object d, Object n, Object o, Object c);
-    private static native void field_getBooleanN(Object d, Object n, Object o);
-    private static native void field_getBooleanN(Object d, Object n, Object o, Object c);
-    private static native void field_getByteN(Object d, Object n, Object o);
-    private static native void field_getByteN(Object d, Object n, Object o, Object c);
-    private static native void field_getCharN(Object d, Object n, Object o);
-    private static native void field_getCharN(Object d, Object n, Object o, Object c);
-    private static native void field_getShortN(Object d, Object n, Object o);
-    private static native void field_getShortN(Object d, Object n, Object o, Object c);
-    private static native void field_getIntN(Object d, Object n, Object o);
-    private static native void field_getIntN(Object d, Object n, Object o, Object c);
-    private static native void field_getLongN(Object d, Object n, Object o);
-    private static native void field_getLongN(Object d, Object n, Object o, Object c);
-    private static native void field_getFloatN(Object d, Object n, Object o);
-    private static native void field_getFloatN(Object d, Object n, Object o, Object c);
-    private static native void field_getDoubleN(Object d, Object n, Object o);
-    private static native void field_getDoubleN(Object d, Object n, Object o, Object c);
-    private static native void field_setN(Object d, Object n, Object o, Object v);
-    private static native void field_setN(Object d, Object n, Object o, Object v, Object c);
-    private static native void field_setBooleanN(Object d, Object n, Object o, boolean v);
-    private static native void field_setBooleanN(Object d, Object n, Object o, boolean v, Object c);
-    private static native void field_setByteN(Object d, Object n, Object o, byte v);
-    private static native void field_setByteN(Object d, Object n, Object o, byte v, Object c);
-    private static native void field_setCharN(Object d, Object n, Object o, char v);
-    private static native void field_setCharN(Object d, Object n, Object o, char v, Object c);
-    private static native void field_setShortN(Object d, Object n, Object o, short v);
-    private static native void field_setShortN(Object d, Object n, Object o, short v, Object c);
-    private static native void field_setIntN(Object d, Object n, Object o, int v);
-    private static native void field_setIntN(Object d, Object n, Object o, int v, Object c);
-    private static native void field_setLongN(Object d, Object n, Object o, long v);
-    private static native void field_setLongN(Object d, Object n, Object o, long v, Object c);
-    private static native void field_setFloatN(Object d, Object n, Object o, float v);
-    private static native void field_setFloatN(Object d, Object n, Object o, float v, Object c);
-    private static native void field_setDoubleN(Object d, Object n, Object o, double v);
-    private static native void field_setDoubleN(Object d, Object n, Object o, double v, Object c);
+    private static native void field_getN(Object d, Object n);
+    private static native void field_getN(Object d, Object n, Object c);
+    private static native void field_getBooleanN(Object d, Object n);
+    private static native void field_getBooleanN(Object d, Object n, Object c);
+    private static native void field_getByteN(Object d, Object n);
+    private static native void field_getByteN(Object d, Object n, Object c);
+    private static native void field_getCharN(Object d, Object n);
+    private static native void field_getCharN(Object d, Object n, Object c);
+    private static native void field_getShortN(Object d, Object n);
+    private static native void field_getShortN(Object d, Object n, Object c);
+    private static native void field_getIntN(Object d, Object n);
+    private static native void field_getIntN(Object d, Object n, Object c);
+    private static native void field_getLongN(Object d, Object n);
+    private static native void field_getLongN(Object d, Object n, Object c);
+    private static native void field_getFloatN(Object d, Object n);
+    private static native void field_getFloatN(Object d, Object n, Object c);
+    private static native void field_getDoubleN(Object d, Object n);
+    private static native void field_getDoubleN(Object d, Object n, Object c);
+    private static native void field_setN(Object d, Object n);
+    private static native void field_setN(Object d, Object n, Object c);
+    private static native void field_setBooleanN(Object d, Object n);
+    private static native void field_setBooleanN(Object d, Object n, Object c);
+    private static native void field_setByteN(Object d, Object n);
+    private static native void field_setByteN(Object d, Object n, Object c);
+    private static native void field_setCharN(Object d, Object n);
+    private static native void field_setCharN(Object d, Object n, Object c);
+    private static native void field_setShortN(Object d, Object n);
+    private static native void field_setShortN(Object d, Object n, Object c);
+    private static native void field_setIntN(Object d, Object n);
+    private static native void field_setIntN(Object d, Object n, Object c);
+    private static native void field_setLongN(Object d, Object n);
+    private static native void field_setLongN(Object d, Object n, Object c);
+    private static native void field_setFloatN(Object d, Object n);
+    private static native void field_setFloatN(Object d, Object n, Object c);
+    private static native void field_setDoubleN(Object d, Object n);
+    private static native void field_setDoubleN(Object d, Object n, Object c);
     private static native void arrayNew1N(Object comp, int len);
     private static native void arrayNewNN(Object comp, Object dims);
     private static native void allocateInstanceN(Object unsafe, Object cls);

@@ -383,6 +383,22 @@ static void test_hook_descriptors(void)
     check_desc("java/lang/reflect/Field", "setInt", "(Ljava/lang/Object;I)V", 0,
                CF_HOOK_MEMBER_PARTS | CF_HOOK_ERASE_REFS | CF_HOOK_CALLER,
                "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;ILjava/lang/Object;)V");
+    /* the member's fields instead of the receiver, and arguments left out */
+    check_desc("java/lang/reflect/Method", "invoke",
+               "(Ljava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;", 0,
+               CF_HOOK_MEMBER_SLOT | CF_HOOK_SKIP_P1,
+               "(Ljava/lang/Class;ILjava/lang/String;[Ljava/lang/Class;Ljava/lang/Object;)V");
+    check_desc("java/lang/reflect/Constructor", "newInstance",
+               "([Ljava/lang/Object;)Ljava/lang/Object;", 0,
+               CF_HOOK_MEMBER_SLOT | CF_HOOK_SKIP_P0 | CF_HOOK_ERASE_REFS | CF_HOOK_CALLER,
+               "(Ljava/lang/Object;ILjava/lang/Object;Ljava/lang/Object;)V");
+    check_desc("java/lang/reflect/Field", "setLong", "(Ljava/lang/Object;J)V", 0,
+               CF_HOOK_MEMBER_PARTS | CF_HOOK_SKIP_P0 | CF_HOOK_SKIP_P1,
+               "(Ljava/lang/Class;Ljava/lang/String;)V");
+    check_desc("a/B", "f", "(I)V", 0, CF_HOOK_MEMBER_SLOT, NULL); /* not Method/Constructor */
+    check_desc("java/lang/reflect/Method", "invoke",
+               "(Ljava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;", 0,
+               CF_HOOK_MEMBER_SLOT | CF_HOOK_MEMBER_PARTS, NULL);
     check_desc("a/B", "s", "()V", 1, CF_HOOK_MEMBER_PARTS, NULL); /* static: no receiver */
     check_desc("a/B", "<init>", "()V", 0, CF_HOOK_MEMBER_PARTS, NULL);
     check_desc("a/B", "f", "(I", 1, 0, NULL);
