@@ -61,6 +61,23 @@ static json_t *bench_result(const char *name, size_t entries, const double *t,
                      "entries_per_s", med > 0 ? (double)entries / med : 0.0, "runs_s", arr);
 }
 
+/* nt_write_dir(c, dir, fmt) timed: wall seconds in *t, CPU seconds in *cpu.
+ * 0, or 1 after printing why it failed. */
+static int timed_write_dir(const nt_config *c, const char *dir, nt_format fmt, nt_diags *d,
+                           double *t, double *cpu)
+{
+    double c0 = bench_cpu(), t0 = bench_now();
+    nt_status st = nt_write_dir(c, dir, fmt, d);
+    *t = bench_now() - t0;
+    *cpu = bench_cpu() - c0;
+    if (st != NT_OK) {
+        bench_print_diags(d);
+        fprintf(stderr, "bench_write: %s: %s\n", dir, nt_status_str(st));
+        return 1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     int runs = 11, opt;
@@ -106,32 +123,17 @@ int main(int argc, char **argv)
         for (int i = 0; i < runs; i++) {
             char dir[4096];
             snprintf(dir, sizeof dir, "%s/%s-run%d", outdir, formats[f].dir, i);
-            double c0 = bench_cpu(), t0 = bench_now();
-            st = nt_write_dir(c, dir, formats[f].fmt, &d);
-            t[i] = bench_now() - t0;
-            cpu[i] = bench_cpu() - c0;
-            if (st != NT_OK) {
-                bench_print_diags(&d);
-                fprintf(stderr, "bench_write: %s: %s\n", dir, nt_status_str(st));
+            if (timed_write_dir(c, dir, formats[f].fmt, &d, &t[i], &cpu[i]) != 0)
                 return 1;
-            }
         }
         json_array_append_new(results, bench_result(formats[f].name, entries, t, cpu, runs));
     }
     for (size_t f = 0; f < sizeof formats / sizeof formats[0]; f++) {
         char dir[4096], name[64];
         snprintf(dir, sizeof dir, "%s/%s-run0", outdir, formats[f].dir);
-        for (int i = 0; i < runs; i++) {
-            double c0 = bench_cpu(), t0 = bench_now();
-            st = nt_write_dir(c, dir, formats[f].fmt, &d);
-            t[i] = bench_now() - t0;
-            cpu[i] = bench_cpu() - c0;
-            if (st != NT_OK) {
-                bench_print_diags(&d);
-                fprintf(stderr, "bench_write: %s: %s\n", dir, nt_status_str(st));
+        for (int i = 0; i < runs; i++)
+            if (timed_write_dir(c, dir, formats[f].fmt, &d, &t[i], &cpu[i]) != 0)
                 return 1;
-            }
-        }
         snprintf(name, sizeof name, "write_dir (%s, unchanged)", formats[f].dir);
         json_array_append_new(results, bench_result(name, entries, t, cpu, runs));
     }
