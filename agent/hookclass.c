@@ -84,11 +84,7 @@ static int hook_methods(hm **out, size_t *nout)
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         for (int caller = 0; caller <= ((t[i].flags & NT_I_CS) ? 1 : 0); caller++) {
-            unsigned flags = CF_HOOK_ERASE_REFS | (caller ? CF_HOOK_CALLER : 0) |
-                             ((t[i].flags & NT_I_PARTS) ? CF_HOOK_MEMBER_PARTS : 0) |
-                             ((t[i].flags & NT_I_SLOT) ? CF_HOOK_MEMBER_SLOT : 0) |
-                             ((t[i].flags & NT_I_SKIP0) ? CF_HOOK_SKIP_P0 : 0) |
-                             ((t[i].flags & NT_I_SKIP1) ? CF_HOOK_SKIP_P1 : 0);
+            unsigned flags = nt_icpt_hook_flags(&t[i]) | (caller ? CF_HOOK_CALLER : 0);
             char *d = cf_hook_descriptor(t[i].cls, t[i].method, t[i].desc, t[i].is_static, flags);
             if (!d)
                 goto fail;

@@ -173,6 +173,14 @@ static void resolve_table(void)
     }
 }
 
+unsigned nt_icpt_hook_flags(const nt_icpt *e)
+{
+    return CF_HOOK_ERASE_REFS | ((e->flags & NT_I_PARTS) ? CF_HOOK_MEMBER_PARTS : 0) |
+           ((e->flags & NT_I_SLOT) ? CF_HOOK_MEMBER_SLOT : 0) |
+           ((e->flags & NT_I_SKIP0) ? CF_HOOK_SKIP_P0 : 0) |
+           ((e->flags & NT_I_SKIP1) ? CF_HOOK_SKIP_P1 : 0);
+}
+
 const nt_icpt *nt_icpt_table(size_t *n)
 {
     pthread_once(&resolved_once, resolve_table);
@@ -346,10 +354,7 @@ static uint8_t *rewrite(const uint8_t *data, size_t len, size_t *out_len)
         cf_method_info info;
         if (mi < 0 || cf_method_at(cls, (size_t)mi, &info) != 0 || !info.has_code)
             continue; /* absent on this JDK, or native */
-        unsigned flags = CF_HOOK_ERASE_REFS | ((t[i].flags & NT_I_PARTS) ? CF_HOOK_MEMBER_PARTS : 0) |
-                         ((t[i].flags & NT_I_SLOT) ? CF_HOOK_MEMBER_SLOT : 0) |
-                         ((t[i].flags & NT_I_SKIP0) ? CF_HOOK_SKIP_P0 : 0) |
-                         ((t[i].flags & NT_I_SKIP1) ? CF_HOOK_SKIP_P1 : 0);
+        unsigned flags = nt_icpt_hook_flags(&t[i]);
         int fast = (t[i].flags & NT_I_FAST) && nt_fastclass_ready();
         /* The Java fast path needs no caller: it keys a repeat on the access alone once
          * the access is settled, and its native finds the caller frame as GraalVM's agent

@@ -71,6 +71,9 @@ typedef struct nt_icpt {
 
 /* The table (agent/intercepts.c). */
 const nt_icpt *nt_icpt_table(size_t *n);
+/* The CF_HOOK_* flags of an entry's hook call (agent/classfile.h), without
+ * CF_HOOK_CALLER. */
+unsigned nt_icpt_hook_flags(const nt_icpt *e);
 
 /* Build the hook class: public final, one `public static native void` per
  * table entry (two for NT_I_CS entries). *out is malloc'd (caller frees).
