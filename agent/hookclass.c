@@ -265,7 +265,7 @@ static void clear_exception(JNIEnv *env)
 }
 
 /* The natives NT_FAST_CLASS declares: <hook>N for each NT_I_FAST entry's hook
- * descriptor(s), bound to the same C functions as NT_HOOK_CLASS's, and
+ * descriptor without a caller argument, bound to the same C functions as NT_HOOK_CLASS's, and
  * state(). Also checks that the class has each public fast method the
  * rewritten code will call. *out: free with free_methods. Returns the count
  * or -1. */
@@ -283,7 +283,8 @@ static long fast_methods(JNIEnv *env, jclass cls, hm **out)
     for (size_t i = 0, j = 0; ok && i < nt; i++) {
         int variants = (t[i].flags & NT_I_CS) ? 2 : 1;
         for (int c = 0; ok && c < variants; c++, j++) {
-            if (!(t[i].flags & NT_I_FAST))
+            /* the rewriter passes no caller class to the fast path (intercepts.c) */
+            if (!(t[i].flags & NT_I_FAST) || c == 1)
                 continue;
             if (!(*env)->GetStaticMethodID(env, cls, all[j].name, all[j].desc)) {
                 clear_exception(env);

@@ -6,13 +6,16 @@
  * erased to Object). Each looks the access up in a small direct-mapped cache
  * and returns at once on a hit: a repeated access costs a few loads and
  * compares, no JNI transition and no allocation. On a miss it calls its
- * native (the agent's C hook, which deduplicates, records and walks the stack
- * when needed), then asks state() whether the access may be cached:
- *   - hooks that receive the caller class key on it and cache once the agent
- *     says the access from this caller is known (STATE_KNOWN);
- *   - hooks without a caller key on the access alone and cache only once it
- *     was recorded in a run-time context from a caller the filters accept
- *     (STATE_SETTLED): another caller would add nothing to the config.
+ * native (the agent's C hook, which deduplicates, finds the caller frame,
+ * records and walks the stack when needed), then asks state() whether the
+ * access may be cached. The key is the access alone (the rewritten methods
+ * pass no caller: Reflection.getCallerClass() would be a stack walk whenever
+ * the JIT does not inline the JDK method), so an access is cached only once
+ * it was recorded in a run-time context from a caller the filters accept
+ * (STATE_SETTLED): another caller would add nothing to the config. The two
+ * JDK methods that take their caller as a parameter (Class.forName(String,
+ * Class), Method.invoke(Object, Object[], Class)) key on it: forName caches
+ * once the access from that caller is known (STATE_KNOWN).
  * The cache never keeps a class loader alive: key objects of classes that can
  * be unloaded (not from the boot, platform or application loader) are held
  * through weak references. Entries are immutable and published by a plain
@@ -211,30 +214,12 @@ public final class NitraceFast {
     }
 
     @DontInline
-    public static void forName1(Object name, Object caller) {
-        if (name != null && seenNamed(FOR_NAME, null, (String) name, caller))
-            return;
-        forName1N(name, caller);
-        if (name != null)
-            note(FOR_NAME, null, (String) name, null, null, 0, caller, true);
-    }
-
-    @DontInline
     public static void forName3(Object name, boolean init, Object loader) {
         if (name != null && seenNamed(FOR_NAME3, null, (String) name, null))
             return;
         forName3N(name, init, loader);
         if (name != null)
             note(FOR_NAME3, null, (String) name, null, null, 0, null, false);
-    }
-
-    @DontInline
-    public static void forName3(Object name, boolean init, Object loader, Object caller) {
-        if (name != null && seenNamed(FOR_NAME3, null, (String) name, caller))
-            return;
-        forName3N(name, init, loader, caller);
-        if (name != null)
-            note(FOR_NAME3, null, (String) name, null, null, 0, caller, true);
     }
 
     @DontInline
@@ -253,15 +238,6 @@ public final class NitraceFast {
         forNameModuleN(module, name);
         if (name != null)
             note(FOR_NAME_MODULE, null, (String) name, null, null, 0, null, false);
-    }
-
-    @DontInline
-    public static void forNameModule(Object module, Object name, Object caller) {
-        if (name != null && seenNamed(FOR_NAME_MODULE, null, (String) name, caller))
-            return;
-        forNameModuleN(module, name, caller);
-        if (name != null)
-            note(FOR_NAME_MODULE, null, (String) name, null, null, 0, caller, true);
     }
 
     @DontInline
@@ -303,27 +279,11 @@ public final class NitraceFast {
     }
 
     @DontInline
-    public static void getMethod(Object self, Object name, Object params, Object caller) {
-        if (query(GET_METHOD, self, name, true, params, caller))
-            return;
-        getMethodN(self, name, params, caller);
-        queried(GET_METHOD, self, name, true, params, caller, true);
-    }
-
-    @DontInline
     public static void getDeclaredMethod(Object self, Object name, Object params) {
         if (query(GET_DECLARED_METHOD, self, name, true, params, null))
             return;
         getDeclaredMethodN(self, name, params);
         queried(GET_DECLARED_METHOD, self, name, true, params, null, false);
-    }
-
-    @DontInline
-    public static void getDeclaredMethod(Object self, Object name, Object params, Object caller) {
-        if (query(GET_DECLARED_METHOD, self, name, true, params, caller))
-            return;
-        getDeclaredMethodN(self, name, params, caller);
-        queried(GET_DECLARED_METHOD, self, name, true, params, caller, true);
     }
 
     @DontInline
@@ -335,27 +295,11 @@ public final class NitraceFast {
     }
 
     @DontInline
-    public static void getConstructor(Object self, Object params, Object caller) {
-        if (query(GET_CONSTRUCTOR, self, null, false, params, caller))
-            return;
-        getConstructorN(self, params, caller);
-        queried(GET_CONSTRUCTOR, self, null, false, params, caller, true);
-    }
-
-    @DontInline
     public static void getDeclaredConstructor(Object self, Object params) {
         if (query(GET_DECLARED_CONSTRUCTOR, self, null, false, params, null))
             return;
         getDeclaredConstructorN(self, params);
         queried(GET_DECLARED_CONSTRUCTOR, self, null, false, params, null, false);
-    }
-
-    @DontInline
-    public static void getDeclaredConstructor(Object self, Object params, Object caller) {
-        if (query(GET_DECLARED_CONSTRUCTOR, self, null, false, params, caller))
-            return;
-        getDeclaredConstructorN(self, params, caller);
-        queried(GET_DECLARED_CONSTRUCTOR, self, null, false, params, caller, true);
     }
 
     @DontInline
@@ -367,27 +311,11 @@ public final class NitraceFast {
     }
 
     @DontInline
-    public static void getField(Object self, Object name, Object caller) {
-        if (named(GET_FIELD, self, name, caller))
-            return;
-        getFieldN(self, name, caller);
-        queried(GET_FIELD, self, name, true, null, caller, true);
-    }
-
-    @DontInline
     public static void getDeclaredField(Object self, Object name) {
         if (named(GET_DECLARED_FIELD, self, name, null))
             return;
         getDeclaredFieldN(self, name);
         queried(GET_DECLARED_FIELD, self, name, true, null, null, false);
-    }
-
-    @DontInline
-    public static void getDeclaredField(Object self, Object name, Object caller) {
-        if (named(GET_DECLARED_FIELD, self, name, caller))
-            return;
-        getDeclaredFieldN(self, name, caller);
-        queried(GET_DECLARED_FIELD, self, name, true, null, caller, true);
     }
 
     @DontInline
@@ -399,27 +327,11 @@ public final class NitraceFast {
     }
 
     @DontInline
-    public static void getEnclosingMethod(Object self, Object caller) {
-        if (query(GET_ENCLOSING_METHOD, self, null, false, null, caller))
-            return;
-        getEnclosingMethodN(self, caller);
-        queried(GET_ENCLOSING_METHOD, self, null, false, null, caller, true);
-    }
-
-    @DontInline
     public static void getEnclosingConstructor(Object self) {
         if (query(GET_ENCLOSING_CONSTRUCTOR, self, null, false, null, null))
             return;
         getEnclosingConstructorN(self);
         queried(GET_ENCLOSING_CONSTRUCTOR, self, null, false, null, null, false);
-    }
-
-    @DontInline
-    public static void getEnclosingConstructor(Object self, Object caller) {
-        if (query(GET_ENCLOSING_CONSTRUCTOR, self, null, false, null, caller))
-            return;
-        getEnclosingConstructorN(self, caller);
-        queried(GET_ENCLOSING_CONSTRUCTOR, self, null, false, null, caller, true);
     }
 
     // bulk queries and Class.newInstance: the receiver is the key (numbers as
@@ -434,27 +346,11 @@ public final class NitraceFast {
     }
 
     @DontInline
-    public static void getFields(Object self, Object caller) {
-        if (query(BULK + 0, self, null, false, null, caller))
-            return;
-        getFieldsN(self, caller);
-        queried(BULK + 0, self, null, false, null, caller, true);
-    }
-
-    @DontInline
     public static void getDeclaredFields(Object self) {
         if (query(BULK + 1, self, null, false, null, null))
             return;
         getDeclaredFieldsN(self);
         queried(BULK + 1, self, null, false, null, null, false);
-    }
-
-    @DontInline
-    public static void getDeclaredFields(Object self, Object caller) {
-        if (query(BULK + 1, self, null, false, null, caller))
-            return;
-        getDeclaredFieldsN(self, caller);
-        queried(BULK + 1, self, null, false, null, caller, true);
     }
 
     @DontInline
@@ -466,27 +362,11 @@ public final class NitraceFast {
     }
 
     @DontInline
-    public static void getMethods(Object self, Object caller) {
-        if (query(BULK + 2, self, null, false, null, caller))
-            return;
-        getMethodsN(self, caller);
-        queried(BULK + 2, self, null, false, null, caller, true);
-    }
-
-    @DontInline
     public static void getDeclaredMethods(Object self) {
         if (query(BULK + 3, self, null, false, null, null))
             return;
         getDeclaredMethodsN(self);
         queried(BULK + 3, self, null, false, null, null, false);
-    }
-
-    @DontInline
-    public static void getDeclaredMethods(Object self, Object caller) {
-        if (query(BULK + 3, self, null, false, null, caller))
-            return;
-        getDeclaredMethodsN(self, caller);
-        queried(BULK + 3, self, null, false, null, caller, true);
     }
 
     @DontInline
@@ -498,27 +378,11 @@ public final class NitraceFast {
     }
 
     @DontInline
-    public static void getConstructors(Object self, Object caller) {
-        if (query(BULK + 4, self, null, false, null, caller))
-            return;
-        getConstructorsN(self, caller);
-        queried(BULK + 4, self, null, false, null, caller, true);
-    }
-
-    @DontInline
     public static void getDeclaredConstructors(Object self) {
         if (query(BULK + 5, self, null, false, null, null))
             return;
         getDeclaredConstructorsN(self);
         queried(BULK + 5, self, null, false, null, null, false);
-    }
-
-    @DontInline
-    public static void getDeclaredConstructors(Object self, Object caller) {
-        if (query(BULK + 5, self, null, false, null, caller))
-            return;
-        getDeclaredConstructorsN(self, caller);
-        queried(BULK + 5, self, null, false, null, caller, true);
     }
 
     @DontInline
@@ -530,27 +394,11 @@ public final class NitraceFast {
     }
 
     @DontInline
-    public static void getClasses(Object self, Object caller) {
-        if (query(BULK + 6, self, null, false, null, caller))
-            return;
-        getClassesN(self, caller);
-        queried(BULK + 6, self, null, false, null, caller, true);
-    }
-
-    @DontInline
     public static void getDeclaredClasses(Object self) {
         if (query(BULK + 7, self, null, false, null, null))
             return;
         getDeclaredClassesN(self);
         queried(BULK + 7, self, null, false, null, null, false);
-    }
-
-    @DontInline
-    public static void getDeclaredClasses(Object self, Object caller) {
-        if (query(BULK + 7, self, null, false, null, caller))
-            return;
-        getDeclaredClassesN(self, caller);
-        queried(BULK + 7, self, null, false, null, caller, true);
     }
 
     @DontInline
@@ -562,27 +410,11 @@ public final class NitraceFast {
     }
 
     @DontInline
-    public static void getRecordComponents(Object self, Object caller) {
-        if (query(BULK + 8, self, null, false, null, caller))
-            return;
-        getRecordComponentsN(self, caller);
-        queried(BULK + 8, self, null, false, null, caller, true);
-    }
-
-    @DontInline
     public static void getPermittedSubclasses(Object self) {
         if (query(BULK + 9, self, null, false, null, null))
             return;
         getPermittedSubclassesN(self);
         queried(BULK + 9, self, null, false, null, null, false);
-    }
-
-    @DontInline
-    public static void getPermittedSubclasses(Object self, Object caller) {
-        if (query(BULK + 9, self, null, false, null, caller))
-            return;
-        getPermittedSubclassesN(self, caller);
-        queried(BULK + 9, self, null, false, null, caller, true);
     }
 
     @DontInline
@@ -594,14 +426,6 @@ public final class NitraceFast {
     }
 
     @DontInline
-    public static void getNestMembers(Object self, Object caller) {
-        if (query(BULK + 10, self, null, false, null, caller))
-            return;
-        getNestMembersN(self, caller);
-        queried(BULK + 10, self, null, false, null, caller, true);
-    }
-
-    @DontInline
     public static void getSigners(Object self) {
         if (query(BULK + 11, self, null, false, null, null))
             return;
@@ -610,27 +434,11 @@ public final class NitraceFast {
     }
 
     @DontInline
-    public static void getSigners(Object self, Object caller) {
-        if (query(BULK + 11, self, null, false, null, caller))
-            return;
-        getSignersN(self, caller);
-        queried(BULK + 11, self, null, false, null, caller, true);
-    }
-
-    @DontInline
     public static void newInstance(Object self) {
         if (query(BULK + 12, self, null, false, null, null))
             return;
         newInstanceN(self);
         queried(BULK + 12, self, null, false, null, null, false);
-    }
-
-    @DontInline
-    public static void newInstance(Object self, Object caller) {
-        if (query(BULK + 12, self, null, false, null, caller))
-            return;
-        newInstanceN(self, caller);
-        queried(BULK + 12, self, null, false, null, caller, true);
     }
 
     // ---- reflective access -------------------------------------------------
@@ -674,15 +482,6 @@ public final class NitraceFast {
     }
 
     @DontInline
-    public static void invoke(Object decl, int slot, Object name, Object params, Object obj,
-                              Object caller) {
-        if (member(INVOKE, decl, slot))
-            return;
-        invokeN(decl, slot, name, params, obj, caller);
-        membered(INVOKE, decl, slot);
-    }
-
-    @DontInline
     public static void invokeCaller(Object decl, int slot, Object name, Object params, Object obj,
                                     Object caller) {
         if (member(INVOKE, decl, slot))
@@ -696,14 +495,6 @@ public final class NitraceFast {
         if (member(CTOR_NEW_INSTANCE, decl, slot))
             return;
         ctorNewInstanceN(decl, slot, params);
-        membered(CTOR_NEW_INSTANCE, decl, slot);
-    }
-
-    @DontInline
-    public static void ctorNewInstance(Object decl, int slot, Object params, Object caller) {
-        if (member(CTOR_NEW_INSTANCE, decl, slot))
-            return;
-        ctorNewInstanceN(decl, slot, params, caller);
         membered(CTOR_NEW_INSTANCE, decl, slot);
     }
 
@@ -727,24 +518,10 @@ public final class NitraceFast {
     }
 
     @DontInline
-    public static void field_get(Object d, Object n, Object c) {
-        if (field(d, n, c)) return;
-        field_getN(d, n, c);
-        fielded(d, n, c, true);
-    }
-
-    @DontInline
     public static void field_getBoolean(Object d, Object n) {
         if (field(d, n, null)) return;
         field_getBooleanN(d, n);
         fielded(d, n, null, false);
-    }
-
-    @DontInline
-    public static void field_getBoolean(Object d, Object n, Object c) {
-        if (field(d, n, c)) return;
-        field_getBooleanN(d, n, c);
-        fielded(d, n, c, true);
     }
 
     @DontInline
@@ -755,24 +532,10 @@ public final class NitraceFast {
     }
 
     @DontInline
-    public static void field_getByte(Object d, Object n, Object c) {
-        if (field(d, n, c)) return;
-        field_getByteN(d, n, c);
-        fielded(d, n, c, true);
-    }
-
-    @DontInline
     public static void field_getChar(Object d, Object n) {
         if (field(d, n, null)) return;
         field_getCharN(d, n);
         fielded(d, n, null, false);
-    }
-
-    @DontInline
-    public static void field_getChar(Object d, Object n, Object c) {
-        if (field(d, n, c)) return;
-        field_getCharN(d, n, c);
-        fielded(d, n, c, true);
     }
 
     @DontInline
@@ -783,24 +546,10 @@ public final class NitraceFast {
     }
 
     @DontInline
-    public static void field_getShort(Object d, Object n, Object c) {
-        if (field(d, n, c)) return;
-        field_getShortN(d, n, c);
-        fielded(d, n, c, true);
-    }
-
-    @DontInline
     public static void field_getInt(Object d, Object n) {
         if (field(d, n, null)) return;
         field_getIntN(d, n);
         fielded(d, n, null, false);
-    }
-
-    @DontInline
-    public static void field_getInt(Object d, Object n, Object c) {
-        if (field(d, n, c)) return;
-        field_getIntN(d, n, c);
-        fielded(d, n, c, true);
     }
 
     @DontInline
@@ -811,24 +560,10 @@ public final class NitraceFast {
     }
 
     @DontInline
-    public static void field_getLong(Object d, Object n, Object c) {
-        if (field(d, n, c)) return;
-        field_getLongN(d, n, c);
-        fielded(d, n, c, true);
-    }
-
-    @DontInline
     public static void field_getFloat(Object d, Object n) {
         if (field(d, n, null)) return;
         field_getFloatN(d, n);
         fielded(d, n, null, false);
-    }
-
-    @DontInline
-    public static void field_getFloat(Object d, Object n, Object c) {
-        if (field(d, n, c)) return;
-        field_getFloatN(d, n, c);
-        fielded(d, n, c, true);
     }
 
     @DontInline
@@ -839,24 +574,10 @@ public final class NitraceFast {
     }
 
     @DontInline
-    public static void field_getDouble(Object d, Object n, Object c) {
-        if (field(d, n, c)) return;
-        field_getDoubleN(d, n, c);
-        fielded(d, n, c, true);
-    }
-
-    @DontInline
     public static void field_set(Object d, Object n) {
         if (field(d, n, null)) return;
         field_setN(d, n);
         fielded(d, n, null, false);
-    }
-
-    @DontInline
-    public static void field_set(Object d, Object n, Object c) {
-        if (field(d, n, c)) return;
-        field_setN(d, n, c);
-        fielded(d, n, c, true);
     }
 
     @DontInline
@@ -867,24 +588,10 @@ public final class NitraceFast {
     }
 
     @DontInline
-    public static void field_setBoolean(Object d, Object n, Object c) {
-        if (field(d, n, c)) return;
-        field_setBooleanN(d, n, c);
-        fielded(d, n, c, true);
-    }
-
-    @DontInline
     public static void field_setByte(Object d, Object n) {
         if (field(d, n, null)) return;
         field_setByteN(d, n);
         fielded(d, n, null, false);
-    }
-
-    @DontInline
-    public static void field_setByte(Object d, Object n, Object c) {
-        if (field(d, n, c)) return;
-        field_setByteN(d, n, c);
-        fielded(d, n, c, true);
     }
 
     @DontInline
@@ -895,24 +602,10 @@ public final class NitraceFast {
     }
 
     @DontInline
-    public static void field_setChar(Object d, Object n, Object c) {
-        if (field(d, n, c)) return;
-        field_setCharN(d, n, c);
-        fielded(d, n, c, true);
-    }
-
-    @DontInline
     public static void field_setShort(Object d, Object n) {
         if (field(d, n, null)) return;
         field_setShortN(d, n);
         fielded(d, n, null, false);
-    }
-
-    @DontInline
-    public static void field_setShort(Object d, Object n, Object c) {
-        if (field(d, n, c)) return;
-        field_setShortN(d, n, c);
-        fielded(d, n, c, true);
     }
 
     @DontInline
@@ -923,24 +616,10 @@ public final class NitraceFast {
     }
 
     @DontInline
-    public static void field_setInt(Object d, Object n, Object c) {
-        if (field(d, n, c)) return;
-        field_setIntN(d, n, c);
-        fielded(d, n, c, true);
-    }
-
-    @DontInline
     public static void field_setLong(Object d, Object n) {
         if (field(d, n, null)) return;
         field_setLongN(d, n);
         fielded(d, n, null, false);
-    }
-
-    @DontInline
-    public static void field_setLong(Object d, Object n, Object c) {
-        if (field(d, n, c)) return;
-        field_setLongN(d, n, c);
-        fielded(d, n, c, true);
     }
 
     @DontInline
@@ -951,24 +630,10 @@ public final class NitraceFast {
     }
 
     @DontInline
-    public static void field_setFloat(Object d, Object n, Object c) {
-        if (field(d, n, c)) return;
-        field_setFloatN(d, n, c);
-        fielded(d, n, c, true);
-    }
-
-    @DontInline
     public static void field_setDouble(Object d, Object n) {
         if (field(d, n, null)) return;
         field_setDoubleN(d, n);
         fielded(d, n, null, false);
-    }
-
-    @DontInline
-    public static void field_setDouble(Object d, Object n, Object c) {
-        if (field(d, n, c)) return;
-        field_setDoubleN(d, n, c);
-        fielded(d, n, c, true);
     }
 
     // ---- arrays, Unsafe ------------------------------------------------------
@@ -1082,101 +747,54 @@ public final class NitraceFast {
     // ---- the agent's C hooks (bound by agent/hookclass.c) ----------------------
 
     private static native void forName1N(Object name);
-    private static native void forName1N(Object name, Object caller);
     private static native void forName3N(Object name, boolean init, Object loader);
-    private static native void forName3N(Object name, boolean init, Object loader, Object caller);
     private static native void forNameCallerN(Object name, Object caller);
     private static native void forNameModuleN(Object module, Object name);
-    private static native void forNameModuleN(Object module, Object name, Object caller);
     private static native void findSystemClassN(Object loader, Object name);
     private static native void getMethodN(Object self, Object name, Object params);
-    private static native void getMethodN(Object self, Object name, Object params, Object caller);
     private static native void getDeclaredMethodN(Object self, Object name, Object params);
-    private static native void getDeclaredMethodN(Object self, Object name, Object params,
-                                                  Object caller);
     private static native void getConstructorN(Object self, Object params);
-    private static native void getConstructorN(Object self, Object params, Object caller);
     private static native void getDeclaredConstructorN(Object self, Object params);
-    private static native void getDeclaredConstructorN(Object self, Object params, Object caller);
     private static native void getFieldN(Object self, Object name);
-    private static native void getFieldN(Object self, Object name, Object caller);
     private static native void getDeclaredFieldN(Object self, Object name);
-    private static native void getDeclaredFieldN(Object self, Object name, Object caller);
     private static native void getEnclosingMethodN(Object self);
-    private static native void getEnclosingMethodN(Object self, Object caller);
     private static native void getEnclosingConstructorN(Object self);
-    private static native void getEnclosingConstructorN(Object self, Object caller);
     private static native void getFieldsN(Object self);
-    private static native void getFieldsN(Object self, Object caller);
     private static native void getDeclaredFieldsN(Object self);
-    private static native void getDeclaredFieldsN(Object self, Object caller);
     private static native void getMethodsN(Object self);
-    private static native void getMethodsN(Object self, Object caller);
     private static native void getDeclaredMethodsN(Object self);
-    private static native void getDeclaredMethodsN(Object self, Object caller);
     private static native void getConstructorsN(Object self);
-    private static native void getConstructorsN(Object self, Object caller);
     private static native void getDeclaredConstructorsN(Object self);
-    private static native void getDeclaredConstructorsN(Object self, Object caller);
     private static native void getClassesN(Object self);
-    private static native void getClassesN(Object self, Object caller);
     private static native void getDeclaredClassesN(Object self);
-    private static native void getDeclaredClassesN(Object self, Object caller);
     private static native void getRecordComponentsN(Object self);
-    private static native void getRecordComponentsN(Object self, Object caller);
     private static native void getPermittedSubclassesN(Object self);
-    private static native void getPermittedSubclassesN(Object self, Object caller);
     private static native void getNestMembersN(Object self);
-    private static native void getNestMembersN(Object self, Object caller);
     private static native void getSignersN(Object self);
-    private static native void getSignersN(Object self, Object caller);
     private static native void newInstanceN(Object self);
-    private static native void newInstanceN(Object self, Object caller);
     private static native void invokeN(Object decl, int slot, Object name, Object params,
                                        Object obj);
-    private static native void invokeN(Object decl, int slot, Object name, Object params,
-                                       Object obj, Object caller);
     private static native void invokeCallerN(Object decl, int slot, Object name, Object params,
                                              Object obj, Object caller);
     private static native void ctorNewInstanceN(Object decl, int slot, Object params);
-    private static native void ctorNewInstanceN(Object decl, int slot, Object params,
-                                                Object caller);
     private static native void field_getN(Object d, Object n);
-    private static native void field_getN(Object d, Object n, Object c);
     private static native void field_getBooleanN(Object d, Object n);
-    private static native void field_getBooleanN(Object d, Object n, Object c);
     private static native void field_getByteN(Object d, Object n);
-    private static native void field_getByteN(Object d, Object n, Object c);
     private static native void field_getCharN(Object d, Object n);
-    private static native void field_getCharN(Object d, Object n, Object c);
     private static native void field_getShortN(Object d, Object n);
-    private static native void field_getShortN(Object d, Object n, Object c);
     private static native void field_getIntN(Object d, Object n);
-    private static native void field_getIntN(Object d, Object n, Object c);
     private static native void field_getLongN(Object d, Object n);
-    private static native void field_getLongN(Object d, Object n, Object c);
     private static native void field_getFloatN(Object d, Object n);
-    private static native void field_getFloatN(Object d, Object n, Object c);
     private static native void field_getDoubleN(Object d, Object n);
-    private static native void field_getDoubleN(Object d, Object n, Object c);
     private static native void field_setN(Object d, Object n);
-    private static native void field_setN(Object d, Object n, Object c);
     private static native void field_setBooleanN(Object d, Object n);
-    private static native void field_setBooleanN(Object d, Object n, Object c);
     private static native void field_setByteN(Object d, Object n);
-    private static native void field_setByteN(Object d, Object n, Object c);
     private static native void field_setCharN(Object d, Object n);
-    private static native void field_setCharN(Object d, Object n, Object c);
     private static native void field_setShortN(Object d, Object n);
-    private static native void field_setShortN(Object d, Object n, Object c);
     private static native void field_setIntN(Object d, Object n);
-    private static native void field_setIntN(Object d, Object n, Object c);
     private static native void field_setLongN(Object d, Object n);
-    private static native void field_setLongN(Object d, Object n, Object c);
     private static native void field_setFloatN(Object d, Object n);
-    private static native void field_setFloatN(Object d, Object n, Object c);
     private static native void field_setDoubleN(Object d, Object n);
-    private static native void field_setDoubleN(Object d, Object n, Object c);
     private static native void arrayNew1N(Object comp, int len);
     private static native void arrayNewNN(Object comp, Object dims);
     private static native void allocateInstanceN(Object unsafe, Object cls);
