@@ -253,85 +253,83 @@ public final class NitraceFast {
 
     /** A query keyed on (receiver, name, parameter types): false when the native
      * must see it because a key part is null (it records nothing then). */
-    private static boolean query(int kind, Object self, Object name, boolean named, Object params,
-                                 Object caller) {
+    private static boolean query(int kind, Object self, Object name, boolean named, Object params) {
         return self != null && (!named || name != null)
-                && seen(kind, self, (String) name, null, (Object[]) params, 0, caller);
+                && seen(kind, self, (String) name, null, (Object[]) params, 0, null);
     }
 
     /** A query keyed on (receiver, name) only: the small lookup. */
-    private static boolean named(int kind, Object self, Object name, Object caller) {
-        return self != null && name != null && seenNamed(kind, self, (String) name, caller);
+    private static boolean named(int kind, Object self, Object name) {
+        return self != null && name != null && seenNamed(kind, self, (String) name, null);
     }
 
-    private static void queried(int kind, Object self, Object name, boolean named, Object params,
-                                Object caller, boolean hasCaller) {
+    private static void queried(int kind, Object self, Object name, boolean named, Object params) {
         if (self != null && (!named || name != null))
-            note(kind, self, (String) name, null, (Object[]) params, 0, caller, hasCaller);
+            note(kind, self, (String) name, null, (Object[]) params, 0, null, false);
     }
 
     @DontInline
     public static void getMethod(Object self, Object name, Object params) {
-        if (query(GET_METHOD, self, name, true, params, null))
+        if (query(GET_METHOD, self, name, true, params))
             return;
         getMethodN(self, name, params);
-        queried(GET_METHOD, self, name, true, params, null, false);
+        queried(GET_METHOD, self, name, true, params);
     }
 
     @DontInline
     public static void getDeclaredMethod(Object self, Object name, Object params) {
-        if (query(GET_DECLARED_METHOD, self, name, true, params, null))
+        if (query(GET_DECLARED_METHOD, self, name, true, params))
             return;
         getDeclaredMethodN(self, name, params);
-        queried(GET_DECLARED_METHOD, self, name, true, params, null, false);
+        queried(GET_DECLARED_METHOD, self, name, true, params);
     }
 
     @DontInline
     public static void getConstructor(Object self, Object params) {
-        if (query(GET_CONSTRUCTOR, self, null, false, params, null))
+        if (query(GET_CONSTRUCTOR, self, null, false, params))
             return;
         getConstructorN(self, params);
-        queried(GET_CONSTRUCTOR, self, null, false, params, null, false);
+        queried(GET_CONSTRUCTOR, self, null, false, params);
     }
 
     @DontInline
     public static void getDeclaredConstructor(Object self, Object params) {
-        if (query(GET_DECLARED_CONSTRUCTOR, self, null, false, params, null))
+        if (query(GET_DECLARED_CONSTRUCTOR, self, null, false, params))
             return;
         getDeclaredConstructorN(self, params);
-        queried(GET_DECLARED_CONSTRUCTOR, self, null, false, params, null, false);
+        queried(GET_DECLARED_CONSTRUCTOR, self, null, false, params);
     }
 
     @DontInline
     public static void getField(Object self, Object name) {
-        if (named(GET_FIELD, self, name, null))
+        if (named(GET_FIELD, self, name))
             return;
         getFieldN(self, name);
-        queried(GET_FIELD, self, name, true, null, null, false);
+        queried(GET_FIELD, self, name, true, null);
     }
 
     @DontInline
     public static void getDeclaredField(Object self, Object name) {
-        if (named(GET_DECLARED_FIELD, self, name, null))
+        if (named(GET_DECLARED_FIELD, self, name))
             return;
         getDeclaredFieldN(self, name);
-        queried(GET_DECLARED_FIELD, self, name, true, null, null, false);
+        queried(GET_DECLARED_FIELD, self, name, true, null);
     }
 
     @DontInline
     public static void getEnclosingMethod(Object self) {
-        if (query(GET_ENCLOSING_METHOD, self, null, false, null, null))
+        if (query(GET_ENCLOSING_METHOD, self, null, false, null))
             return;
         getEnclosingMethodN(self);
-        queried(GET_ENCLOSING_METHOD, self, null, false, null, null, false);
+        queried(GET_ENCLOSING_METHOD, self, null, false, null);
     }
 
     @DontInline
     public static void getEnclosingConstructor(Object self) {
-        if (query(GET_ENCLOSING_CONSTRUCTOR, self, null, false, null, null))
+        if (query(GET_ENCLOSING_CONSTRUCTOR, self, null, false, null))
             return;
         getEnclosingConstructorN(self);
-        queried(GET_ENCLOSING_CONSTRUCTOR, self, null, false, null, null, false);
+        queried(GET_ENCLOSING_CONSTRUCTOR, self, null, false, null);
     }
 
     // bulk queries and Class.newInstance: the receiver is the key (numbers as
@@ -339,106 +337,106 @@ public final class NitraceFast {
 
     @DontInline
     public static void getFields(Object self) {
-        if (query(BULK + 0, self, null, false, null, null))
+        if (query(BULK + 0, self, null, false, null))
             return;
         getFieldsN(self);
-        queried(BULK + 0, self, null, false, null, null, false);
+        queried(BULK + 0, self, null, false, null);
     }
 
     @DontInline
     public static void getDeclaredFields(Object self) {
-        if (query(BULK + 1, self, null, false, null, null))
+        if (query(BULK + 1, self, null, false, null))
             return;
         getDeclaredFieldsN(self);
-        queried(BULK + 1, self, null, false, null, null, false);
+        queried(BULK + 1, self, null, false, null);
     }
 
     @DontInline
     public static void getMethods(Object self) {
-        if (query(BULK + 2, self, null, false, null, null))
+        if (query(BULK + 2, self, null, false, null))
             return;
         getMethodsN(self);
-        queried(BULK + 2, self, null, false, null, null, false);
+        queried(BULK + 2, self, null, false, null);
     }
 
     @DontInline
     public static void getDeclaredMethods(Object self) {
-        if (query(BULK + 3, self, null, false, null, null))
+        if (query(BULK + 3, self, null, false, null))
             return;
         getDeclaredMethodsN(self);
-        queried(BULK + 3, self, null, false, null, null, false);
+        queried(BULK + 3, self, null, false, null);
     }
 
     @DontInline
     public static void getConstructors(Object self) {
-        if (query(BULK + 4, self, null, false, null, null))
+        if (query(BULK + 4, self, null, false, null))
             return;
         getConstructorsN(self);
-        queried(BULK + 4, self, null, false, null, null, false);
+        queried(BULK + 4, self, null, false, null);
     }
 
     @DontInline
     public static void getDeclaredConstructors(Object self) {
-        if (query(BULK + 5, self, null, false, null, null))
+        if (query(BULK + 5, self, null, false, null))
             return;
         getDeclaredConstructorsN(self);
-        queried(BULK + 5, self, null, false, null, null, false);
+        queried(BULK + 5, self, null, false, null);
     }
 
     @DontInline
     public static void getClasses(Object self) {
-        if (query(BULK + 6, self, null, false, null, null))
+        if (query(BULK + 6, self, null, false, null))
             return;
         getClassesN(self);
-        queried(BULK + 6, self, null, false, null, null, false);
+        queried(BULK + 6, self, null, false, null);
     }
 
     @DontInline
     public static void getDeclaredClasses(Object self) {
-        if (query(BULK + 7, self, null, false, null, null))
+        if (query(BULK + 7, self, null, false, null))
             return;
         getDeclaredClassesN(self);
-        queried(BULK + 7, self, null, false, null, null, false);
+        queried(BULK + 7, self, null, false, null);
     }
 
     @DontInline
     public static void getRecordComponents(Object self) {
-        if (query(BULK + 8, self, null, false, null, null))
+        if (query(BULK + 8, self, null, false, null))
             return;
         getRecordComponentsN(self);
-        queried(BULK + 8, self, null, false, null, null, false);
+        queried(BULK + 8, self, null, false, null);
     }
 
     @DontInline
     public static void getPermittedSubclasses(Object self) {
-        if (query(BULK + 9, self, null, false, null, null))
+        if (query(BULK + 9, self, null, false, null))
             return;
         getPermittedSubclassesN(self);
-        queried(BULK + 9, self, null, false, null, null, false);
+        queried(BULK + 9, self, null, false, null);
     }
 
     @DontInline
     public static void getNestMembers(Object self) {
-        if (query(BULK + 10, self, null, false, null, null))
+        if (query(BULK + 10, self, null, false, null))
             return;
         getNestMembersN(self);
-        queried(BULK + 10, self, null, false, null, null, false);
+        queried(BULK + 10, self, null, false, null);
     }
 
     @DontInline
     public static void getSigners(Object self) {
-        if (query(BULK + 11, self, null, false, null, null))
+        if (query(BULK + 11, self, null, false, null))
             return;
         getSignersN(self);
-        queried(BULK + 11, self, null, false, null, null, false);
+        queried(BULK + 11, self, null, false, null);
     }
 
     @DontInline
     public static void newInstance(Object self) {
-        if (query(BULK + 12, self, null, false, null, null))
+        if (query(BULK + 12, self, null, false, null))
             return;
         newInstanceN(self);
-        queried(BULK + 12, self, null, false, null, null, false);
+        queried(BULK + 12, self, null, false, null);
     }
 
     // ---- reflective access -------------------------------------------------
@@ -501,139 +499,139 @@ public final class NitraceFast {
     // Field.get* / set*: (declaring class, name) as the rewritten method hands them in
     // (the receiver and the value are not passed)
 
-    private static boolean field(Object decl, Object name, Object caller) {
-        return named(FIELD, decl, name, caller);
+    private static boolean field(Object decl, Object name) {
+        return named(FIELD, decl, name);
     }
 
-    private static void fielded(Object decl, Object name, Object caller, boolean hasCaller) {
+    private static void fielded(Object decl, Object name) {
         if (decl != null && name != null)
-            note(FIELD, decl, (String) name, null, null, 0, caller, hasCaller);
+            note(FIELD, decl, (String) name, null, null, 0, null, false);
     }
 
     @DontInline
     public static void field_get(Object d, Object n) {
-        if (field(d, n, null)) return;
+        if (field(d, n)) return;
         field_getN(d, n);
-        fielded(d, n, null, false);
+        fielded(d, n);
     }
 
     @DontInline
     public static void field_getBoolean(Object d, Object n) {
-        if (field(d, n, null)) return;
+        if (field(d, n)) return;
         field_getBooleanN(d, n);
-        fielded(d, n, null, false);
+        fielded(d, n);
     }
 
     @DontInline
     public static void field_getByte(Object d, Object n) {
-        if (field(d, n, null)) return;
+        if (field(d, n)) return;
         field_getByteN(d, n);
-        fielded(d, n, null, false);
+        fielded(d, n);
     }
 
     @DontInline
     public static void field_getChar(Object d, Object n) {
-        if (field(d, n, null)) return;
+        if (field(d, n)) return;
         field_getCharN(d, n);
-        fielded(d, n, null, false);
+        fielded(d, n);
     }
 
     @DontInline
     public static void field_getShort(Object d, Object n) {
-        if (field(d, n, null)) return;
+        if (field(d, n)) return;
         field_getShortN(d, n);
-        fielded(d, n, null, false);
+        fielded(d, n);
     }
 
     @DontInline
     public static void field_getInt(Object d, Object n) {
-        if (field(d, n, null)) return;
+        if (field(d, n)) return;
         field_getIntN(d, n);
-        fielded(d, n, null, false);
+        fielded(d, n);
     }
 
     @DontInline
     public static void field_getLong(Object d, Object n) {
-        if (field(d, n, null)) return;
+        if (field(d, n)) return;
         field_getLongN(d, n);
-        fielded(d, n, null, false);
+        fielded(d, n);
     }
 
     @DontInline
     public static void field_getFloat(Object d, Object n) {
-        if (field(d, n, null)) return;
+        if (field(d, n)) return;
         field_getFloatN(d, n);
-        fielded(d, n, null, false);
+        fielded(d, n);
     }
 
     @DontInline
     public static void field_getDouble(Object d, Object n) {
-        if (field(d, n, null)) return;
+        if (field(d, n)) return;
         field_getDoubleN(d, n);
-        fielded(d, n, null, false);
+        fielded(d, n);
     }
 
     @DontInline
     public static void field_set(Object d, Object n) {
-        if (field(d, n, null)) return;
+        if (field(d, n)) return;
         field_setN(d, n);
-        fielded(d, n, null, false);
+        fielded(d, n);
     }
 
     @DontInline
     public static void field_setBoolean(Object d, Object n) {
-        if (field(d, n, null)) return;
+        if (field(d, n)) return;
         field_setBooleanN(d, n);
-        fielded(d, n, null, false);
+        fielded(d, n);
     }
 
     @DontInline
     public static void field_setByte(Object d, Object n) {
-        if (field(d, n, null)) return;
+        if (field(d, n)) return;
         field_setByteN(d, n);
-        fielded(d, n, null, false);
+        fielded(d, n);
     }
 
     @DontInline
     public static void field_setChar(Object d, Object n) {
-        if (field(d, n, null)) return;
+        if (field(d, n)) return;
         field_setCharN(d, n);
-        fielded(d, n, null, false);
+        fielded(d, n);
     }
 
     @DontInline
     public static void field_setShort(Object d, Object n) {
-        if (field(d, n, null)) return;
+        if (field(d, n)) return;
         field_setShortN(d, n);
-        fielded(d, n, null, false);
+        fielded(d, n);
     }
 
     @DontInline
     public static void field_setInt(Object d, Object n) {
-        if (field(d, n, null)) return;
+        if (field(d, n)) return;
         field_setIntN(d, n);
-        fielded(d, n, null, false);
+        fielded(d, n);
     }
 
     @DontInline
     public static void field_setLong(Object d, Object n) {
-        if (field(d, n, null)) return;
+        if (field(d, n)) return;
         field_setLongN(d, n);
-        fielded(d, n, null, false);
+        fielded(d, n);
     }
 
     @DontInline
     public static void field_setFloat(Object d, Object n) {
-        if (field(d, n, null)) return;
+        if (field(d, n)) return;
         field_setFloatN(d, n);
-        fielded(d, n, null, false);
+        fielded(d, n);
     }
 
     @DontInline
     public static void field_setDouble(Object d, Object n) {
-        if (field(d, n, null)) return;
+        if (field(d, n)) return;
         field_setDoubleN(d, n);
-        fielded(d, n, null, false);
+        fielded(d, n);
     }
 
     // ---- arrays, Unsafe ------------------------------------------------------
