@@ -42,9 +42,9 @@ void nt_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * hook) or recording is off. Pair every 1 with nt_leave(). */
 int nt_enter(void);
 void nt_leave(void);
-/* What the last hook on this thread said for the Java fast path
- * (NT_STATE_* of agent/intercepts.h): set by the hook when it finishes,
- * reset to 0 by nt_enter() and when read. */
+/* 1 when the last hook on this thread finished with a key the Java fast
+ * path may ask about (agent/hooks.c nth_state): set by the hook when it
+ * finishes, reset to 0 by nt_enter() and when read. */
 extern _Thread_local int nt_hook_state __attribute__((tls_model("initial-exec")));
 
 /* ---- stack helpers (agent/stack.c) ---------------------------------------- */

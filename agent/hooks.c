@@ -350,7 +350,7 @@ static _Thread_local int who_pre_ok __attribute__((tls_model("initial-exec")));
 typedef struct sighting {
     key k;          /* the access key (normalized) */
     key pre;        /* the access key without the caller (pre_ok) */
-    int has_key;    /* first_sighting ran in this hook: done() reports k's state */
+    int has_key;    /* first_sighting ran in this hook (done() hands k to state()) */
     int pre_ok;
     int active;     /* first_sighting returned 1 and the hook has not finished */
     int recorded;   /* record() ran for it */
@@ -421,7 +421,6 @@ static int first_sighting(key k)
                 return 0;
         }
     }
-    cur.k = k;
     cur.active = 1;
     cur.recorded = 0;
     return 1;
@@ -818,26 +817,28 @@ static void done(JNIEnv *env)
         if ((*env)->ExceptionCheck(env))
             (*env)->ExceptionClear(env);
     }
-    if (cur.has_key) { /* for the Java fast path: may it cache this access? */
-        int st = 0;
-        if (seen_get(cur.k) == K_KNOWN)
-            st |= NT_STATE_KNOWN;
-        if (cur.settled || (cur.pre_ok && seen_get(k_settled(cur.pre)) == K_KNOWN))
-            st |= NT_STATE_SETTLED;
-        nt_hook_state = st;
+    if (cur.has_key) { /* state() may report on cur's key (cur stays until the next key) */
+        nt_hook_state = 1;
         cur.has_key = 0;
     }
     nt_leave();
 }
 
-/* NT_FAST_CLASS.state(): what the hook this thread just left said about
- * its access (NT_STATE_*; 0 when it stopped before its key), then 0. */
+/* NT_FAST_CLASS.state(): what is known of the access of the hook this thread
+ * just left (NT_STATE_*; 0 when it stopped before its key). Looked up here,
+ * not in done(): only the Java fast path asks, and only after a miss. */
 jint JNICALL nth_state(JNIEnv *env, jclass h)
 {
     (void)env;
     (void)h;
-    jint st = nt_hook_state;
+    if (!nt_hook_state)
+        return 0;
     nt_hook_state = 0;
+    jint st = 0;
+    if (seen_get(cur.k) == K_KNOWN)
+        st |= NT_STATE_KNOWN;
+    if (cur.settled || (cur.pre_ok && seen_get(k_settled(cur.pre)) == K_KNOWN))
+        st |= NT_STATE_SETTLED;
     return st;
 }
 
