@@ -54,8 +54,8 @@ public final class NitraceFast {
 
     /** One cached access. x: class or loader (or null); s1, s2:
      * strings; p: class array (elements held like x), pn: its length or -1
-     * for null; n: a number (array dimensions); caller: the caller class or
-     * null for hooks without one. */
+     * for null; n: a number (array dimensions, a member's slot); caller: the
+     * caller class or null for hooks without one. */
     static final class E {
         final int kind, hash, n, pn;
         final Object x, caller;
@@ -134,9 +134,9 @@ public final class NitraceFast {
                 || matches(t[i ^ 1], h, kind, x, s1, s2, p, n, caller);
     }
 
-    /** seen() for the commonest shape, (class, name, caller), kept small so that
-     * the JIT inlines it into the hottest intercepted methods (Field.get*,
-     * getDeclaredField, ...) without growing them much. */
+    /** seen() for the commonest shape, (class, name, caller): no loops, no
+     * branches on absent key parts, for the hottest hooks (Field.get*,
+     * getDeclaredField, forName, ...). */
     private static boolean seenNamed(int kind, Object x, String s, Object caller) {
         int h = kind * 0x9E3779B1;
         h = (h ^ System.identityHashCode(x)) * 0x85EBCA6B;
