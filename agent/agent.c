@@ -170,7 +170,9 @@ static void meta(const char *event, const char *phase, const char *version, int 
 
 /* ---- JVMTI callbacks ------------------------------------------------------------------------ */
 
-static void go_live(jvmtiEnv *jvmti, JNIEnv *env)
+/* async: at VMInit, let a helper thread retransform the JDK classes while the
+ * launcher runs (nt_intercepts_start_async); at attach the program already runs. */
+static void go_live(jvmtiEnv *jvmti, JNIEnv *env, int async)
 {
     if (nt_g.live)
         return;
@@ -189,8 +191,12 @@ static void go_live(jvmtiEnv *jvmti, JNIEnv *env)
     } else {
         nt_fastclass_define(env);
         nt_debug("Java fast path %s", nt_fastclass_ready() ? "on" : "off");
-        int n = nt_intercepts_start(jvmti, env);
-        nt_debug("%d JDK methods intercepted", n < 0 ? nt_intercepts_applied() : n);
+        if (async) {
+            nt_intercepts_start_async(jvmti, env);
+        } else {
+            int n = nt_intercepts_start(jvmti, env);
+            nt_debug("%d JDK methods intercepted", n < 0 ? nt_intercepts_applied() : n);
+        }
     }
     if (framed)
         (*env)->PopLocalFrame(env, NULL);
@@ -216,7 +222,7 @@ static void JNICALL on_vm_start(jvmtiEnv *jvmti, JNIEnv *env)
 static void JNICALL on_vm_init(jvmtiEnv *jvmti, JNIEnv *env, jthread thread)
 {
     (void)thread;
-    go_live(jvmti, env);
+    go_live(jvmti, env, 1);
 }
 
 static void JNICALL on_vm_death(jvmtiEnv *jvmti, JNIEnv *env)
@@ -224,6 +230,7 @@ static void JNICALL on_vm_death(jvmtiEnv *jvmti, JNIEnv *env)
     (void)jvmti;
     (void)env;
     meta("phase_change", "dead", NULL, -1);
+    nt_intercepts_wait(); /* a very short program: the start-up thread may still run */
     writer_stop();
     final_flush();
 }
@@ -389,7 +396,7 @@ EXPORT JNIEXPORT jint JNICALL Agent_OnAttach(JavaVM *vm, char *options, void *re
 #endif
     nt_log("attached to a running JVM: accesses made before now are not known");
     nt_g.main_phase = 1; /* the program is running: its main phase has begun */
-    go_live(nt_g.jvmti, env);
+    go_live(nt_g.jvmti, env, 0);
     return JNI_OK;
 }
 

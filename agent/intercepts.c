@@ -428,14 +428,66 @@ static uint8_t *rewrite(const uint8_t *data, size_t len, size_t *out_len)
     return out;
 }
 
+/* ---- the start in the background ----------------------------------------------- *
+ * Retransforming the loaded target classes and loading the others costs about
+ * 20 ms of one thread at VMInit (HotSpot re-reads, re-parses and merges the
+ * constant pools of java.lang.Class, MethodHandles$Lookup, ...: all of it in
+ * the calling thread, before a safepoint that itself takes well under 1 ms).
+ * The program's own code cannot run before one of its classes is loaded, and
+ * until then the main thread runs the launcher inside the JDK (opening the
+ * class path, loading the main class: 15-30 ms). So a helper thread does that
+ * work while the launcher runs, and the first class load that may be the
+ * program's (a class loader other than the boot loader, or a class outside the
+ * JDK's packages) waits for the helper to finish. The ClassFileLoadHook is on
+ * before the helper starts, so no such load slips through. Accesses the JDK
+ * makes on its own behalf before that point may go unrecorded; the built-in
+ * caller filter drops them anyway. */
+
+static pthread_mutex_t start_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t start_cv = PTHREAD_COND_INITIALIZER;
+static int start_pending; /* written under start_mu */
+static _Thread_local int on_start_thread __attribute__((tls_model("initial-exec")));
+
+static void start_done(void)
+{
+    pthread_mutex_lock(&start_mu);
+    start_pending = 0;
+    pthread_cond_broadcast(&start_cv);
+    pthread_mutex_unlock(&start_mu);
+}
+
+void nt_intercepts_wait(void)
+{
+    if (on_start_thread || !__atomic_load_n(&start_pending, __ATOMIC_ACQUIRE))
+        return;
+    pthread_mutex_lock(&start_mu);
+    while (start_pending)
+        pthread_cond_wait(&start_cv, &start_mu);
+    pthread_mutex_unlock(&start_mu);
+}
+
+/* A class load that must wait for the start: one that may be the program's. */
+static int may_be_program_class(jobject loader, const char *name)
+{
+    static const char *const jdk[] = {"java/", "javax/", "jdk/", "sun/", "com/sun/"};
+    if (loader || !name)
+        return 1;
+    for (size_t i = 0; i < sizeof jdk / sizeof *jdk; i++)
+        if (strncmp(name, jdk[i], strlen(jdk[i])) == 0)
+            return 0;
+    return 1;
+}
+
 void JNICALL nt_intercepts_cflh(jvmtiEnv *jvmti, JNIEnv *env, jclass class_being_redefined,
                                 jobject loader, const char *name, jobject protection_domain,
                                 jint class_data_len, const unsigned char *class_data,
                                 jint *new_class_data_len, unsigned char **new_class_data)
 {
     (void)env;
-    (void)loader;
     (void)protection_domain;
+    if (!class_being_redefined && __atomic_load_n(&start_pending, __ATOMIC_ACQUIRE) &&
+        may_be_program_class(loader, name))
+        nt_intercepts_wait();
     if (!rewriting || !name || !is_target_class(name) || class_data_len <= 0)
         return;
     if (!class_being_redefined) {
@@ -460,13 +512,21 @@ void JNICALL nt_intercepts_cflh(jvmtiEnv *jvmti, JNIEnv *env, jclass class_being
     *new_class_data_len = (jint)len;
 }
 
-int nt_intercepts_start(jvmtiEnv *jvmti, JNIEnv *env)
+/* Enable rewriting: target classes loaded from now on are rewritten as they
+ * load. Needs the hook classes. */
+static void intercepts_begin(jvmtiEnv *jvmti)
 {
     pthread_mutex_lock(&rw_mu);
     targets_init();
     pthread_mutex_unlock(&rw_mu);
     rewriting = 1;
     cflh_enable(jvmti, 1); /* before listing loaded classes: none slips through */
+}
+
+/* Retransform the loaded target classes, load the others, and stop hooking class
+ * loads once all are done. Returns the number of rewritten methods, or -1. */
+static int intercepts_finish(jvmtiEnv *jvmti, JNIEnv *env)
+{
     jint count = 0;
     jclass *classes = NULL;
     if ((*jvmti)->GetLoadedClasses(jvmti, &count, &classes) != JVMTI_ERROR_NONE) {
@@ -526,4 +586,55 @@ int nt_intercepts_start(jvmtiEnv *jvmti, JNIEnv *env)
     if (all)
         cflh_enable(jvmti, 0); /* every target is loaded and was retransformed */
     return rc < 0 ? rc : applied_count;
+}
+
+int nt_intercepts_start(jvmtiEnv *jvmti, JNIEnv *env)
+{
+    intercepts_begin(jvmti);
+    return intercepts_finish(jvmti, env);
+}
+
+static void *start_main(void *arg)
+{
+    jvmtiEnv *jvmti = arg;
+    JNIEnv *env = NULL;
+    JavaVMAttachArgs aa = {JNI_VERSION_1_6, (char *)"nitrace start-up", NULL};
+    on_start_thread = 1;
+    if ((*nt_g.vm)->AttachCurrentThreadAsDaemon(nt_g.vm, (void **)&env, &aa) != JNI_OK || !env) {
+        nt_log("cannot attach the start-up thread; JDK methods are not intercepted");
+        start_done();
+        return NULL;
+    }
+    int entered = nt_enter(); /* its JNI calls and class loads are the agent's */
+    int framed = (*env)->PushLocalFrame(env, 64) == 0;
+    int n = intercepts_finish(jvmti, env);
+    nt_debug("%d JDK methods intercepted", n < 0 ? nt_intercepts_applied() : n);
+    if (framed)
+        (*env)->PopLocalFrame(env, NULL);
+    if (entered)
+        nt_leave();
+    start_done();
+    (*nt_g.vm)->DetachCurrentThread(nt_g.vm);
+    return NULL;
+}
+
+int nt_intercepts_start_async(jvmtiEnv *jvmti, JNIEnv *env)
+{
+    intercepts_begin(jvmti);
+    pthread_mutex_lock(&start_mu);
+    start_pending = 1;
+    pthread_mutex_unlock(&start_mu);
+    pthread_t t;
+    pthread_attr_t attr;
+    int ok = pthread_attr_init(&attr) == 0;
+    if (ok) {
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        ok = pthread_create(&t, &attr, start_main, jvmti) == 0;
+        pthread_attr_destroy(&attr);
+    }
+    if (ok)
+        return 0;
+    int n = intercepts_finish(jvmti, env); /* no thread: here and now */
+    start_done();
+    return n < 0 ? -1 : 0;
 }

@@ -2,9 +2,10 @@
  * calls, and the native hook functions (agent/hooks.c) behind it.
  *
  * Flow: at VMInit the hook class (NT_HOOK_CLASS, boot loader, public, read by
- * every module so that rewritten JDK code can call it) is defined from bytes made by
- * nt_hookclass_bytes(); its static native methods are bound with
- * RegisterNatives; then every loaded target class is retransformed, and the
+ * the modules of the target classes so that rewritten JDK code can call it)
+ * is defined from bytes made by nt_hookclass_bytes(); its static native methods are bound with
+ * RegisterNatives; then every loaded target class is retransformed (by a
+ * helper thread at VMInit: nt_intercepts_start_async), and the
  * ClassFileLoadHook (nt_intercepts_cflh) injects
  * `invokestatic NT_HOOK_CLASS.<hook>(receiver, args..[, caller])V` at the
  * entry of each table method (agent/classfile.h). Classes loaded later are
@@ -19,7 +20,8 @@
 
 /* In no named module: the boot loader's unnamed module (RegisterNatives on a
  * class of a named boot module from agent code makes HotSpot print a warning
- * per method). Every module is made to read it (JVMTI AddModuleReads). */
+ * per method). The modules of the target classes are made to read it (JVMTI
+ * AddModuleReads). */
 #define NT_HOOK_CLASS "nitrace/NitraceHooks"
 
 /* The Java fast path (agent/java/nitrace/NitraceFast.java, compiled at build
@@ -103,6 +105,14 @@ extern const size_t nt_fast_classes_count;
  * VMInit (or at attach) once the hook class exists. Returns the number of
  * rewritten methods ready so far, or -1. (agent/intercepts.c) */
 int nt_intercepts_start(jvmtiEnv *jvmti, JNIEnv *env);
+/* The same at VMInit, the retransforming and loading done by a helper thread
+ * while the launcher runs: from now on, a class load that may be the
+ * program's (nt_intercepts_cflh) waits until the helper is done. Returns 0, or
+ * -1 when it had to do the work here and that failed. */
+int nt_intercepts_start_async(jvmtiEnv *jvmti, JNIEnv *env);
+/* Wait until a start begun by nt_intercepts_start_async is done (at once if
+ * none is running, or on the helper thread itself). */
+void nt_intercepts_wait(void);
 /* ClassFileLoadHook body. */
 void JNICALL nt_intercepts_cflh(jvmtiEnv *jvmti, JNIEnv *env, jclass class_being_redefined,
                                 jobject loader, const char *name, jobject protection_domain,
