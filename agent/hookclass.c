@@ -1,7 +1,7 @@
 /* The hook class: a class file written here (no javac at build time) with one
  * `public static native void` per intercepted method, defined with the boot
- * loader in its unnamed module, read by every module (AddModuleReads), its
- * natives bound to agent/hooks.c with RegisterNatives. */
+ * loader in its unnamed module, read by the modules of the target classes
+ * (AddModuleReads), its natives bound to agent/hooks.c with RegisterNatives. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,6 +171,47 @@ int nt_hookclass_bytes(uint8_t **out, size_t *out_len)
     return 0;
 }
 
+/* The boot modules holding the packages of the target classes, distinct, in a
+ * JVMTI-allocated array of local references (as GetAllModules gives them).
+ * Returns 0, or -1 when a package is in no boot module (or out of memory). */
+static int target_modules(JNIEnv *env, jint *n_out, jobject **out)
+{
+    jvmtiEnv *jvmti = nt_g.jvmti;
+    size_t n;
+    const nt_icpt *t = nt_icpt_table(&n);
+    jobject *mods = NULL;
+    if ((*jvmti)->Allocate(jvmti, (jlong)(n * sizeof *mods), (unsigned char **)&mods) !=
+        JVMTI_ERROR_NONE)
+        return -1;
+    jint nm = 0;
+    for (size_t i = 0; i < n; i++) {
+        char pkg[256];
+        const char *slash = strrchr(t[i].cls, '/');
+        size_t l = slash ? (size_t)(slash - t[i].cls) : 0;
+        if (l >= sizeof pkg)
+            l = sizeof pkg - 1;
+        memcpy(pkg, t[i].cls, l);
+        pkg[l] = '\0';
+        jobject m = NULL;
+        if ((*jvmti)->GetNamedModule(jvmti, NULL, pkg, &m) != JVMTI_ERROR_NONE || !m) {
+            for (jint k = 0; k < nm; k++)
+                (*env)->DeleteLocalRef(env, mods[k]);
+            (*jvmti)->Deallocate(jvmti, (unsigned char *)mods);
+            return -1;
+        }
+        jint k = 0;
+        while (k < nm && !(*env)->IsSameObject(env, mods[k], m))
+            k++;
+        if (k < nm)
+            (*env)->DeleteLocalRef(env, m);
+        else
+            mods[nm++] = m;
+    }
+    *n_out = nm;
+    *out = mods;
+    return 0;
+}
+
 int nt_hookclass_define(JNIEnv *env)
 {
     uint8_t *bytes = NULL;
@@ -217,8 +258,9 @@ int nt_hookclass_define(JNIEnv *env)
         nt_log("cannot bind the natives of the hook class");
         return -1;
     }
-    /* every module of the boot layer (java.base, jdk.unsupported, ...) reads
-     * the hook class's (unnamed) module, so rewritten JDK code links to it */
+    /* the modules of the target classes (java.base, jdk.unsupported) read the
+     * hook class's (unnamed) module, so rewritten JDK code links to it; if one
+     * cannot be found by its package, every module of the boot layer does */
     jvmtiEnv *jvmti = nt_g.jvmti;
     jclass cc = (*env)->GetObjectClass(env, cls);
     jmethodID get_module = cc ? (*env)->GetMethodID(env, cc, "getModule", "()Ljava/lang/Module;")
@@ -228,7 +270,8 @@ int nt_hookclass_define(JNIEnv *env)
         (*env)->ExceptionClear(env);
     jint nmod = 0;
     jobject *mods = NULL;
-    if (!hook_module || (*jvmti)->GetAllModules(jvmti, &nmod, &mods) != JVMTI_ERROR_NONE) {
+    if (!hook_module || (target_modules(env, &nmod, &mods) != 0 &&
+                         (*jvmti)->GetAllModules(jvmti, &nmod, &mods) != JVMTI_ERROR_NONE)) {
         nt_log("cannot find the modules that must read the hook class");
         return -1;
     }
