@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "nitrace/map.h"
+#include "sbuf_priv.h"
 
 typedef struct rec_ctx {
     struct rec_ctx *next;      /* older context of the same event */
@@ -446,74 +447,159 @@ static int cmp_ctx(const void *a, const void *b)
     return str_cmp(x->jni_fn, y->jni_fn);
 }
 
-/* json_object_set_new that reports failure (v NULL counts as failure). */
-static int oset(json_t *o, const char *key, json_t *v)
-{
-    return v ? json_object_set_new(o, key, v) : -1;
-}
+/* The provenance document is written as jansson's JSON_INDENT(2) |
+ * JSON_PRESERVE_ORDER dump of {"version", "events": [{"event", "contexts"}]}
+ * would print it, without building that tree: an event's text is already
+ * jansson's compact dump, so re-indenting it is enough (parsing every event
+ * back and dumping the whole tree was ~7 ms of a Clojure program's exit). */
 
-static json_t *ctx_json(const rec_ctx *c)
+static void put_newline(nt_sbuf *b, int depth)
 {
-    json_t *o = json_object();
-    if (!o)
-        return NULL;
-    int bad = 0;
-    if (c->caller)
-        bad |= oset(o, "caller", json_string(c->caller));
-    if (c->clinit)
-        bad |= oset(o, "clinit", json_string(c->clinit));
-    if (c->clojure)
-        bad |= oset(o, "clojureLoading", json_true());
-    if (c->main_phase)
-        bad |= oset(o, "mainPhase", json_true());
-    if (c->jni_lib)
-        bad |= oset(o, "jniLibrary", json_string(c->jni_lib));
-    if (c->jni_fn)
-        bad |= oset(o, "jniFunction", json_string(c->jni_fn));
-    if (bad) {
-        json_decref(o);
-        return NULL;
+    static const char spaces[] = "                                ";
+    nt_sb_putn(b, "\n", 1);
+    for (size_t n = 2 * (size_t)(depth > 0 ? depth : 0); n > 0;) {
+        size_t k = n < sizeof spaces - 1 ? n : sizeof spaces - 1;
+        nt_sb_putn(b, spaces, k);
+        n -= k;
     }
-    return o;
 }
 
-static json_t *record_json(const rec_record *rec, rec_ctx *head)
+/* Appends the compact jansson text t[0..n) laid out with 2-space indentation
+ * at nesting depth `depth` (the depth of the line the value starts on). */
+static void put_reindented(nt_sbuf *b, const char *t, size_t n, int depth)
 {
-    json_t *ev = json_loadb(rec->text, rec->len, JSON_ALLOW_NUL, NULL);
-    json_t *o = json_object();
-    json_t *arr = json_array();
-    int bad = !ev || !o || !arr;
+    size_t i = 0;
+    while (i < n) {
+        size_t j = i;
+        while (j < n && t[j] != '"' && t[j] != '{' && t[j] != '[' && t[j] != '}' &&
+               t[j] != ']' && t[j] != ',' && t[j] != ':')
+            j++;
+        nt_sb_putn(b, t + i, j - i); /* numbers, true, false, null */
+        if (j == n)
+            break;
+        char c = t[j];
+        if (c == '"') {
+            size_t k = j + 1;
+            while (k < n && t[k] != '"')
+                k += t[k] == '\\' ? 2 : 1;
+            if (k >= n)
+                k = n - 1;
+            nt_sb_putn(b, t + j, k + 1 - j);
+            i = k + 1;
+            continue;
+        }
+        if ((c == '{' || c == '[') && j + 1 < n && (t[j + 1] == '}' || t[j + 1] == ']')) {
+            nt_sb_putn(b, t + j, 2); /* {} and [] stay on one line */
+            i = j + 2;
+            continue;
+        }
+        if (c == '{' || c == '[') {
+            nt_sb_putn(b, &c, 1);
+            put_newline(b, ++depth);
+        } else if (c == '}' || c == ']') {
+            put_newline(b, --depth);
+            nt_sb_putn(b, &c, 1);
+        } else if (c == ',') {
+            nt_sb_putn(b, ",", 1);
+            put_newline(b, depth);
+        } else {
+            nt_sb_putn(b, ": ", 2);
+        }
+        i = j + 1;
+    }
+}
+
+/* One member of a context object (depth 5): "key": "string", escaped by
+ * jansson (which also refuses text that is not UTF-8). Returns 0 or -1. */
+static int put_ctx_string(nt_sbuf *b, int *first, const char *key, const char *v)
+{
+    json_t *j = json_string(v);
+    if (!j)
+        return -1;
+    char tmp[512];
+    size_t n = json_dumpb(j, tmp, sizeof tmp, JSON_ENCODE_ANY);
+    char *big = NULL;
+    if (n > sizeof tmp && (big = malloc(n)) != NULL)
+        n = json_dumpb(j, big, n, JSON_ENCODE_ANY);
+    json_decref(j);
+    if (n == 0 || (n > sizeof tmp && !big))
+        return -1;
+    nt_sb_puts(b, *first ? "" : ",");
+    put_newline(b, 5);
+    nt_sb_printf(b, "\"%s\": ", key);
+    nt_sb_putn(b, big ? big : tmp, n);
+    free(big);
+    *first = 0;
+    return 0;
+}
+
+static void put_ctx_true(nt_sbuf *b, int *first, const char *key)
+{
+    nt_sb_puts(b, *first ? "" : ",");
+    put_newline(b, 5);
+    nt_sb_printf(b, "\"%s\": true", key);
+    *first = 0;
+}
+
+/* A context object at depth 4. Returns 0 or -1. */
+static int put_ctx(nt_sbuf *b, const rec_ctx *c)
+{
+    int first = 1, bad = 0;
+    nt_sb_putn(b, "{", 1);
+    if (c->caller)
+        bad |= put_ctx_string(b, &first, "caller", c->caller);
+    if (c->clinit)
+        bad |= put_ctx_string(b, &first, "clinit", c->clinit);
+    if (c->clojure)
+        put_ctx_true(b, &first, "clojureLoading");
+    if (c->main_phase)
+        put_ctx_true(b, &first, "mainPhase");
+    if (c->jni_lib)
+        bad |= put_ctx_string(b, &first, "jniLibrary", c->jni_lib);
+    if (c->jni_fn)
+        bad |= put_ctx_string(b, &first, "jniFunction", c->jni_fn);
+    if (!first)
+        put_newline(b, 4);
+    nt_sb_putn(b, "}", 1);
+    return bad;
+}
+
+/* An element of "events" at depth 2. Returns 0 or -1. */
+static int put_record(nt_sbuf *b, const rec_record *rec, rec_ctx *head)
+{
     size_t n = 0;
     for (rec_ctx *c = head; c; c = c->next)
         n++;
     rec_ctx **v = n ? malloc(n * sizeof *v) : NULL;
     if (n && !v)
-        bad = 1;
-    if (!bad) {
-        size_t i = 0;
-        for (rec_ctx *c = head; c; c = c->next)
-            v[i++] = c;
-        if (n)
-            qsort(v, n, sizeof *v, cmp_ctx);
-        for (i = 0; i < n && !bad; i++) {
-            json_t *cj = ctx_json(v[i]);
-            bad = !cj || json_array_append_new(arr, cj) != 0;
-        }
+        return -1;
+    size_t i = 0;
+    for (rec_ctx *c = head; c; c = c->next)
+        v[i++] = c;
+    if (n)
+        qsort(v, n, sizeof *v, cmp_ctx);
+    nt_sb_putn(b, "{", 1);
+    put_newline(b, 3);
+    nt_sb_puts(b, "\"event\": ");
+    put_reindented(b, rec->text, rec->len, 3);
+    nt_sb_puts(b, ",");
+    put_newline(b, 3);
+    nt_sb_puts(b, n ? "\"contexts\": [" : "\"contexts\": []");
+    int bad = 0;
+    for (i = 0; i < n && !bad; i++) {
+        if (i > 0)
+            nt_sb_putn(b, ",", 1);
+        put_newline(b, 4);
+        bad = put_ctx(b, v[i]);
     }
+    if (n) {
+        put_newline(b, 3);
+        nt_sb_putn(b, "]", 1);
+    }
+    put_newline(b, 2);
+    nt_sb_putn(b, "}", 1);
     free(v);
-    if (!bad) {
-        bad = json_object_set_new(o, "event", ev) != 0;
-        ev = NULL;
-        bad |= json_object_set_new(o, "contexts", arr) != 0;
-        arr = NULL;
-    }
-    json_decref(ev);
-    json_decref(arr);
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    return bad;
 }
 
 char *nt_recorder_provenance_json(nt_recorder *r)
@@ -522,37 +608,29 @@ char *nt_recorder_provenance_json(nt_recorder *r)
     if (!r || take_snapshot(r, DISTINCT, 0, 1, &s) != 0)
         return NULL;
     rec_pair *pairs = s.n ? malloc(s.n * sizeof *pairs) : NULL;
-    json_t *root = json_object();
-    json_t *events = json_array();
-    char *out = NULL;
-    int bad = !root || !events || (s.n && !pairs);
+    int bad = s.n && !pairs;
+    nt_sbuf b = {0};
     if (!bad) {
         for (size_t i = 0; i < s.n; i++)
             pairs[i] = (rec_pair){s.recs[i], s.heads[i]};
         if (s.n)
             qsort(pairs, s.n, sizeof *pairs, cmp_pair_text);
-        bad = oset(root, "version", json_integer(1)) != 0 ||
-              json_object_set(root, "events", events) != 0;
+        nt_sb_puts(&b, s.n ? "{\n  \"version\": 1,\n  \"events\": ["
+                           : "{\n  \"version\": 1,\n  \"events\": []");
     }
     for (size_t i = 0; i < s.n && !bad; i++) {
-        json_t *o = record_json(pairs[i].rec, pairs[i].head);
-        bad = !o || json_array_append_new(events, o) != 0;
+        nt_sb_puts(&b, i ? "," : "");
+        put_newline(&b, 2);
+        bad = put_record(&b, pairs[i].rec, pairs[i].head);
     }
-    if (!bad) {
-        char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-        if (text) {
-            size_t l = strlen(text);
-            out = malloc(l + 2);
-            if (out) {
-                memcpy(out, text, l);
-                out[l] = '\n';
-                out[l + 1] = '\0';
-            }
-            free(text);
-        }
+    if (s.n)
+        nt_sb_puts(&b, "\n  ]");
+    nt_sb_puts(&b, "\n}\n");
+    char *out = nt_sb_take(&b);
+    if (bad) {
+        free(out);
+        out = NULL;
     }
-    json_decref(events);
-    json_decref(root);
     free(pairs);
     snapshot_free(&s);
     return out;

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "nitrace/io.h"
 #include "nitrace/ops.h"
 #include "nitrace/recorder.h"
@@ -444,6 +446,46 @@ static void test_provenance_text_and_round_trip(void)
     nt_recorder_free(r);
 }
 
+/* The document is laid out exactly as jansson's JSON_INDENT(2) dump of it
+ * (the writer streams it without building the tree): escapes, unicode, empty
+ * and nested arrays, numbers, contexts with and without members. */
+static void test_provenance_layout_is_janssons(void)
+{
+    nt_recorder *r = nt_recorder_new();
+    nt_rec_context odd = {.caller_class = "com.example.Q\"uote\\d", .clinit_class = "k\xc3\xa9y$1",
+                          .main_phase = 1, .jni_library = "/opt/l\tib/x.so",
+                          .jni_function = "Java_a_b_c"};
+    nt_rec_context none = {0};
+    add_line(r, LIVE, NULL);
+    add_line(r,
+             "{\"tracer\":\"reflect\",\"function\":\"getMethod\",\"class\":\"a.B\",\"caller_class\":"
+             "\"a.C\",\"result\":false,\"args\":[\"m,:{}[]\\\"\\\\\\n\\u0001\xc3\xa9\",[]]}",
+             &odd);
+    add_line(r,
+             "{\"tracer\":\"reflect\",\"function\":\"getDeclaredConstructor\",\"class\":\"a.B\","
+             "\"caller_class\":\"a.C\",\"result\":true,\"args\":[[[\"x\"],[]]]}",
+             &none);
+    add_line(r, E2, &odd);
+    add_line(r, E2, &none);
+    char *text = nt_recorder_provenance_json(r);
+    NT_CHECK(text != NULL);
+    json_error_t err;
+    json_t *doc = text ? json_loads(text, 0, &err) : NULL;
+    NT_CHECK(doc != NULL);
+    char *ref = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+    NT_CHECK(ref != NULL);
+    if (text && ref) {
+        size_t n = strlen(ref);
+        NT_CHECK(strlen(text) == n + 1 && text[n] == '\n' && strncmp(text, ref, n) == 0);
+        if (strlen(text) != n + 1 || strncmp(text, ref, n) != 0)
+            fprintf(stderr, "--- written:\n%s--- jansson:\n%s\n", text, ref);
+    }
+    free(ref);
+    json_decref(doc);
+    free(text);
+    nt_recorder_free(r);
+}
+
 static void test_provenance_empty(void)
 {
     nt_recorder *r = nt_recorder_new();
@@ -540,6 +582,7 @@ int main(void)
     NT_RUN(test_build_equals_direct);
     NT_RUN(test_segments);
     NT_RUN(test_provenance_text_and_round_trip);
+    NT_RUN(test_provenance_layout_is_janssons);
     NT_RUN(test_provenance_empty);
     NT_RUN(test_provenance_read_errors);
     NT_RUN(test_merge);
