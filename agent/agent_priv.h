@@ -54,10 +54,10 @@ extern _Thread_local int nt_hook_state __attribute__((tls_model("initial-exec"))
 int nt_frame_class(jvmtiEnv *jvmti, int depth, char *out, size_t n);
 /* Fill ctx for an access whose caller frame is at `caller_depth`:
  * caller class, outermost <clinit> class on the stack, Clojure namespace
- * loading on the stack, main phase. Strings are written into buf (n bytes)
- * and pointed to by ctx. Returns 0, or -1 when the stack cannot be read. */
-int nt_stack_context(jvmtiEnv *jvmti, int caller_depth, nt_rec_context *ctx, char *buf,
-                     size_t n);
+ * loading on the stack, main phase. The class names point to the agent's
+ * per-method records, which live as long as the agent (never freed). Returns
+ * 0, or -1 when the stack cannot be read. */
+int nt_stack_context(jvmtiEnv *jvmti, int caller_depth, nt_rec_context *ctx);
 
 /* ---- JNI function table (agent/jni_table.c) ------------------------------- */
 /* Replace JNI functions (FindClass, Get*ID, ...) with recording wrappers.

@@ -344,6 +344,7 @@ static void seen_clear_recheck(key k)
  * saves it before mixing the caller in), for NT_STATE_SETTLED. */
 static _Thread_local key who_pre __attribute__((tls_model("initial-exec")));
 static _Thread_local int who_pre_ok __attribute__((tls_model("initial-exec")));
+static _Thread_local int who_depth __attribute__((tls_model("initial-exec"))); /* w.depth */
 
 /* What the hook on this thread is recording: set by first_sighting, read by
  * record() and done(). */
@@ -355,6 +356,9 @@ typedef struct sighting {
     int active;     /* first_sighting returned 1 and the hook has not finished */
     int recorded;   /* record() ran for it */
     int settled;    /* recorded in a run-time context from an accepted caller */
+    int ctx_ok;     /* first_sighting walked the stack from ctx_depth: ctx is this access's */
+    int ctx_depth;
+    nt_rec_context ctx;
 } sighting;
 
 static _Thread_local sighting cur __attribute__((tls_model("initial-exec")));
@@ -397,6 +401,8 @@ static int first_sighting(key k)
     cur.settled = 0;
     cur.pre_ok = who_pre_ok;
     cur.pre = who_pre;
+    cur.ctx_ok = 0;
+    int depth = who_pre_ok ? who_depth : 0;
     who_pre_ok = 0;
     int st = seen_get(k);
     if (st == K_KNOWN)
@@ -408,13 +414,15 @@ static int first_sighting(key k)
         if (r != 0)
             return 0;
     } else {
-        /* seen in possibly build-time contexts only: is this one new? */
-        nt_rec_context ctx;
-        char buf[2048];
-        if (nt_stack_context(JV, 0, &ctx, buf, sizeof buf) != 0)
+        /* seen in possibly build-time contexts only: is this one new? (record()
+         * reuses the walk) */
+        nt_rec_context *ctx = &cur.ctx;
+        if (nt_stack_context(JV, depth, ctx) != 0)
             return 0;
-        if (ctx_may_be_build_time(&ctx)) {
-            int r = seen_add(k_context(k, &ctx), 0);
+        cur.ctx_ok = 1;
+        cur.ctx_depth = depth;
+        if (ctx_may_be_build_time(ctx)) {
+            int r = seen_add(k_context(k, ctx), 0);
             if (r < 0)
                 cache_nomem();
             if (r != 0)
@@ -731,6 +739,7 @@ static void k_who(key *k, JNIEnv *env, who w)
 {
     who_pre = *k;
     who_pre_ok = 1;
+    who_depth = w.depth;
     if (w.cs)
         k_u64(k, obj_id(env, w.cls, ROLE_CALLER) ^ 0x5a5a5a5a00000000ull);
     else
@@ -745,8 +754,9 @@ static void record(nt_event *e, who w, arena *a)
         return;
     }
     nt_rec_context ctx;
-    char buf[2048];
-    if (nt_stack_context(JV, w.depth, &ctx, buf, sizeof buf) != 0) {
+    if (cur.active && cur.ctx_ok && cur.ctx_depth == w.depth) {
+        ctx = cur.ctx; /* first_sighting's walk */
+    } else if (nt_stack_context(JV, w.depth, &ctx) != 0) {
         memset(&ctx, 0, sizeof ctx);
         ctx.main_phase = nt_g.main_phase;
     }

@@ -388,8 +388,7 @@ static void record(call *c)
         return;
 
     nt_rec_context ctx;
-    char buf[4096];
-    if (nt_stack_context(jt, 0, &ctx, buf, sizeof buf) != 0) {
+    if (nt_stack_context(jt, 0, &ctx) != 0) {
         memset(&ctx, 0, sizeof ctx); /* no readable stack: no Java caller */
         ctx.main_phase = nt_g.main_phase;
     }

@@ -149,8 +149,7 @@ int nt_frame_class(jvmtiEnv *jvmti, int depth, char *out, size_t n)
 
 #define NT_STACK_CHUNK 256
 
-int nt_stack_context(jvmtiEnv *jvmti, int caller_depth, nt_rec_context *ctx, char *buf,
-                     size_t n)
+int nt_stack_context(jvmtiEnv *jvmti, int caller_depth, nt_rec_context *ctx)
 {
     memset(ctx, 0, sizeof *ctx);
     ctx->main_phase = nt_g.main_phase;
@@ -179,16 +178,8 @@ int nt_stack_context(jvmtiEnv *jvmti, int caller_depth, nt_rec_context *ctx, cha
             break;
         depth += count;
     }
-    size_t used = 0;
-    if (caller) {
-        int w = snprintf(buf, n, "%s", caller);
-        ctx->caller_class = buf;
-        used = (size_t)w + 1 < n ? (size_t)w + 1 : n;
-    }
-    if (clinit && used < n) {
-        snprintf(buf + used, n - used, "%s", clinit);
-        ctx->clinit_class = buf + used;
-    }
+    ctx->caller_class = caller;
+    ctx->clinit_class = clinit;
     ctx->clojure_loading = clojure;
     return 0;
 }
