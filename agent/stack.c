@@ -1,7 +1,9 @@
 /* Re-entrance guard and stack inspection for the agent (JVMTI only, no JNI
  * upcalls into Java). Stack walks happen only on first sightings; facts about
  * each frame's method (declaring class, <clinit>, Clojure loading) are cached
- * per jmethodID, which stays valid for the life of the class. */
+ * per jmethodID, which stays valid for the life of the class. A walk reads
+ * the top 64 frames first and stops at a <clinit> frame an earlier walk went
+ * past (see method_facts). */
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -36,6 +38,15 @@ enum { MF_CLINIT = 1, MF_CLOJURE_LOAD = 2 };
 typedef struct method_facts {
     jmethodID method;
     unsigned flags;
+    /* MF_CLINIT only. A class is initialized once, so its <clinit> has at most
+     * one activation, and while that frame is on a stack the frames below it
+     * cannot change. A full walk through it notes what lies below (at or
+     * under it): the outermost <clinit> class and whether Clojure is loading;
+     * a later walk that reaches the frame stops there. Written once
+     * (below_known last, release); read with acquire. */
+    const char *below_clinit;
+    int below_clojure;
+    int below_known;
     char cls[]; /* declaring class, Java syntax */
 } method_facts;
 
@@ -73,7 +84,7 @@ static void sig_to_name(const char *sig, char *out, size_t n)
     out[len] = '\0';
 }
 
-static const method_facts *facts_of(jvmtiEnv *jvmti, jmethodID m)
+static method_facts *facts_of(jvmtiEnv *jvmti, jmethodID m)
 {
     method_facts **slot = &facts_cache[facts_slot(m)];
     method_facts *f = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
@@ -118,6 +129,9 @@ static const method_facts *facts_of(jvmtiEnv *jvmti, jmethodID m)
         return NULL;
     f->method = m;
     f->flags = flags;
+    f->below_clinit = NULL;
+    f->below_clojure = 0;
+    f->below_known = 0;
     memcpy(f->cls, cname, len + 1);
     pthread_mutex_lock(&facts_mu);
     method_facts *old = nt_map_get(&facts, key);
@@ -147,7 +161,25 @@ int nt_frame_class(jvmtiEnv *jvmti, int depth, char *out, size_t n)
     return 0;
 }
 
+#define NT_STACK_FIRST 64 /* frames read before the rest: most <clinit> frames are near the top */
 #define NT_STACK_CHUNK 256
+#define NT_STACK_INITS 64 /* <clinit> frames noted per walk (the innermost ones) */
+
+/* The <clinit> frames a walk passed (inits, at positions init_at from the
+ * caller): below each lies the outermost <clinit> `outer`, and Clojure is
+ * loading when a loading frame was seen at or under it (last_clojure: the
+ * deepest position of one, -1 for none) or `clojure_deeper` (below what the
+ * walk read). */
+static void note_below(method_facts **inits, const int *init_at, int n_inits, const char *outer,
+                       int last_clojure, int clojure_deeper)
+{
+    for (int k = 0; k < n_inits; k++) {
+        __atomic_store_n(&inits[k]->below_clinit, outer, __ATOMIC_RELAXED);
+        __atomic_store_n(&inits[k]->below_clojure, clojure_deeper || last_clojure >= init_at[k],
+                         __ATOMIC_RELAXED);
+        __atomic_store_n(&inits[k]->below_known, 1, __ATOMIC_RELEASE);
+    }
+}
 
 int nt_stack_context(jvmtiEnv *jvmti, int caller_depth, nt_rec_context *ctx)
 {
@@ -155,29 +187,53 @@ int nt_stack_context(jvmtiEnv *jvmti, int caller_depth, nt_rec_context *ctx)
     ctx->main_phase = nt_g.main_phase;
     jvmtiFrameInfo frames[NT_STACK_CHUNK];
     const char *caller = NULL, *clinit = NULL;
-    int depth = caller_depth, clojure = 0;
-    for (;;) {
+    int depth = caller_depth, clojure = 0, last_clojure = -1;
+    method_facts *inits[NT_STACK_INITS];
+    int init_at[NT_STACK_INITS], n_inits = 0;
+    for (int want = NT_STACK_FIRST;; want = NT_STACK_CHUNK) {
         jint count = 0;
-        if ((*jvmti)->GetStackTrace(jvmti, NULL, depth, NT_STACK_CHUNK, frames, &count) !=
-            JVMTI_ERROR_NONE)
-            return depth == caller_depth ? -1 : 0;
+        if ((*jvmti)->GetStackTrace(jvmti, NULL, depth, want, frames, &count) !=
+            JVMTI_ERROR_NONE) {
+            if (depth == caller_depth)
+                return -1;
+            break; /* the previous chunk ended exactly at the bottom */
+        }
         if (depth == caller_depth && nt_agent_check_on())
             ctx->frames = nt_agent_check_frames(jvmti, frames, count); /* first sightings only */
         for (jint i = 0; i < count; i++) {
-            const method_facts *f = facts_of(jvmti, frames[i].method);
+            method_facts *f = facts_of(jvmti, frames[i].method);
             if (!f)
                 continue;
-            if (depth + i == caller_depth)
+            int at = depth + (int)i - caller_depth;
+            if (at == 0)
                 caller = f->cls;
-            if (f->flags & MF_CLINIT)
-                clinit = f->cls; /* keeps the outermost (deepest) one */
-            if (f->flags & MF_CLOJURE_LOAD)
+            if (f->flags & MF_CLOJURE_LOAD) {
                 clojure = 1;
+                last_clojure = at;
+            }
+            if (!(f->flags & MF_CLINIT))
+                continue;
+            if (__atomic_load_n(&f->below_known, __ATOMIC_ACQUIRE)) {
+                /* the rest of the stack is as that walk saw it */
+                const char *outer = __atomic_load_n(&f->below_clinit, __ATOMIC_RELAXED);
+                int clj = __atomic_load_n(&f->below_clojure, __ATOMIC_RELAXED);
+                note_below(inits, init_at, n_inits, outer, last_clojure, clj);
+                ctx->caller_class = caller;
+                ctx->clinit_class = outer;
+                ctx->clojure_loading = clojure || clj;
+                return 0;
+            }
+            clinit = f->cls; /* keeps the outermost (deepest) one */
+            if (n_inits < NT_STACK_INITS) {
+                inits[n_inits] = f;
+                init_at[n_inits++] = at;
+            }
         }
-        if (count < NT_STACK_CHUNK)
+        if (count < want)
             break;
         depth += count;
     }
+    note_below(inits, init_at, n_inits, clinit, last_clojure, 0);
     ctx->caller_class = caller;
     ctx->clinit_class = clinit;
     ctx->clojure_loading = clojure;
