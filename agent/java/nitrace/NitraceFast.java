@@ -88,20 +88,33 @@ public final class NitraceFast {
 
     // ---- keys --------------------------------------------------------------
 
+    // The hash is short on purpose: a lookup's cost is its chain of dependent
+    // steps (identity hash, multiply, table slot, entry), and one multiply of
+    // the key object's identity hash is enough to spread keys (identity hashes
+    // are random); index() folds the high bits in.
+
+    /** The hash of every key; seenNamed and seenSlot compute the same for their shapes. */
     private static int hash(int kind, Object x, String s1, String s2, Object[] p, int n,
                             Object caller) {
-        // seenNamed and seenSlot compute the same for their shapes
-        int h = kind * 0x9E3779B1 + n;
-        h = (h ^ System.identityHashCode(x)) * 0x85EBCA6B;
+        int h = base(kind, x, n);
         if (s1 != null)
-            h = (h ^ s1.hashCode()) * 0xC2B2AE35;
+            h ^= s1.hashCode();
         if (s2 != null)
-            h = (h ^ s2.hashCode()) * 0x27D4EB2F;
+            h = h * 0x85EBCA6B ^ s2.hashCode();
         if (p != null)
             for (int i = 0; i < p.length; i++)
-                h = (h ^ System.identityHashCode(p[i])) * 0x165667B1;
-        h = (h ^ System.identityHashCode(caller)) * 0x9E3779B1;
-        return h ^ (h >>> 15);
+                h = h * 0x165667B1 ^ System.identityHashCode(p[i]);
+        if (caller != null)
+            h = h * 0xC2B2AE35 ^ System.identityHashCode(caller);
+        return h;
+    }
+
+    private static int base(int kind, Object x, int n) {
+        return System.identityHashCode(x) * 0x9E3779B1 + (kind << 20) + n;
+    }
+
+    private static int index(int h) {
+        return (h ^ (h >>> 16)) & (SIZE - 1);
     }
 
     private static boolean same(Object held, Object o) {
@@ -128,7 +141,7 @@ public final class NitraceFast {
     private static boolean seen(int kind, Object x, String s1, String s2, Object[] p, int n,
                                 Object caller) {
         int h = hash(kind, x, s1, s2, p, n, caller);
-        int i = h & (SIZE - 1);
+        int i = index(h);
         E[] t = TABLE;
         return matches(t[i], h, kind, x, s1, s2, p, n, caller)
                 || matches(t[i ^ 1], h, kind, x, s1, s2, p, n, caller);
@@ -136,20 +149,20 @@ public final class NitraceFast {
 
     /** seen() for the commonest shape, (class, name, caller): no loops, no
      * branches on absent key parts, for the hottest hooks (Field.get*,
-     * getDeclaredField, forName, ...). */
+     * getDeclaredField, forName, ...). A kind's entries all have the same
+     * shape (the hooks of a kind note the same key parts), so only the parts
+     * that vary are compared: each compare is a step of the hit path. */
     private static boolean seenNamed(int kind, Object x, String s, Object caller) {
-        int h = kind * 0x9E3779B1;
-        h = (h ^ System.identityHashCode(x)) * 0x85EBCA6B;
-        h = (h ^ s.hashCode()) * 0xC2B2AE35;
-        h = (h ^ System.identityHashCode(caller)) * 0x9E3779B1;
-        h ^= h >>> 15;
-        int i = h & (SIZE - 1);
+        int h = base(kind, x, 0) ^ s.hashCode();
+        if (caller != null)
+            h = h * 0xC2B2AE35 ^ System.identityHashCode(caller);
+        int i = index(h);
         E[] t = TABLE;
         E e = t[i];
         if (e == null || e.hash != h)
             e = t[i ^ 1];
-        return e != null && e.hash == h && e.kind == kind && e.pn == -1 && e.n == 0
-                && e.s2 == null && same(e.x, x) && sameString(e.s1, s) && same(e.caller, caller);
+        return e != null && e.hash == h && e.kind == kind && same(e.x, x) && sameString(e.s1, s)
+                && same(e.caller, caller);
     }
 
     /** After a miss went to the native: cache the access when state() allows. */
@@ -161,7 +174,7 @@ public final class NitraceFast {
         try {
             int h = hash(kind, x, s1, s2, p, n, caller);
             E e = new E(kind, h, x, s1, s2, p, n, caller);
-            int i = h & (SIZE - 1);
+            int i = index(h);
             E[] t = TABLE;
             if (t[i] != null && t[i ^ 1] == null)
                 i ^= 1;
@@ -458,17 +471,13 @@ public final class NitraceFast {
 
     /** seen() for (kind, class, number) keys, small like seenNamed. */
     private static boolean seenSlot(int kind, Object x, int n) {
-        int h = kind * 0x9E3779B1 + n;
-        h = (h ^ System.identityHashCode(x)) * 0x85EBCA6B;
-        h *= 0x9E3779B1; // no caller
-        h ^= h >>> 15;
-        int i = h & (SIZE - 1);
+        int h = base(kind, x, n);
+        int i = index(h);
         E[] t = TABLE;
         E e = t[i];
         if (e == null || e.hash != h)
             e = t[i ^ 1];
-        return e != null && e.hash == h && e.kind == kind && e.n == n && e.pn == -1
-                && e.s1 == null && e.s2 == null && e.caller == null && same(e.x, x);
+        return e != null && e.hash == h && e.kind == kind && e.n == n && same(e.x, x);
     }
 
     @DontInline
