@@ -230,7 +230,7 @@ static void JNICALL on_vm_death(jvmtiEnv *jvmti, JNIEnv *env)
     (void)jvmti;
     (void)env;
     meta("phase_change", "dead", NULL, -1);
-    nt_intercepts_wait(); /* a very short program: the start-up thread may still run */
+    nt_intercepts_join(); /* a very short program: the start-up thread may still run */
     writer_stop();
     final_flush();
 }

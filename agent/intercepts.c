@@ -438,32 +438,47 @@ static uint8_t *rewrite(const uint8_t *data, size_t len, size_t *out_len)
  * class path, loading the main class: 15-30 ms). So a helper thread does that
  * work while the launcher runs, and the first class load that may be the
  * program's (a class loader other than the boot loader, or a class outside the
- * JDK's packages) waits for the helper to finish. The ClassFileLoadHook is on
- * before the helper starts, so no such load slips through. Accesses the JDK
- * makes on its own behalf before that point may go unrecorded; the built-in
- * caller filter drops them anyway. */
+ * JDK's packages) waits until the loaded targets are retransformed; the helper
+ * then loads the other targets while the program runs (whichever thread loads
+ * a target first rewrites it). The ClassFileLoadHook is on before the helper
+ * starts, so no such load slips through. Accesses the JDK makes on its own
+ * behalf before that point may go unrecorded; the built-in caller filter
+ * drops them anyway. Splitting the retransforming between two threads was
+ * tried: each half took as long as the whole. */
 
 static pthread_mutex_t start_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t start_cv = PTHREAD_COND_INITIALIZER;
-static int start_pending; /* written under start_mu */
+static int start_pending;  /* loaded targets not retransformed yet (written under start_mu) */
+static int helper_running; /* the helper thread has not finished (under start_mu) */
 static _Thread_local int on_start_thread __attribute__((tls_model("initial-exec")));
 
-static void start_done(void)
+/* what = &start_pending or &helper_running */
+static void start_clear(int *what)
 {
     pthread_mutex_lock(&start_mu);
-    start_pending = 0;
+    __atomic_store_n(what, 0, __ATOMIC_RELEASE);
     pthread_cond_broadcast(&start_cv);
+    pthread_mutex_unlock(&start_mu);
+}
+
+static void start_wait_for(int *what)
+{
+    if (on_start_thread || !__atomic_load_n(what, __ATOMIC_ACQUIRE))
+        return;
+    pthread_mutex_lock(&start_mu);
+    while (*what)
+        pthread_cond_wait(&start_cv, &start_mu);
     pthread_mutex_unlock(&start_mu);
 }
 
 void nt_intercepts_wait(void)
 {
-    if (on_start_thread || !__atomic_load_n(&start_pending, __ATOMIC_ACQUIRE))
-        return;
-    pthread_mutex_lock(&start_mu);
-    while (start_pending)
-        pthread_cond_wait(&start_cv, &start_mu);
-    pthread_mutex_unlock(&start_mu);
+    start_wait_for(&start_pending);
+}
+
+void nt_intercepts_join(void)
+{
+    start_wait_for(&helper_running);
 }
 
 /* A class load that must wait for the start: one that may be the program's. */
@@ -523,12 +538,13 @@ static void intercepts_begin(jvmtiEnv *jvmti)
     cflh_enable(jvmti, 1); /* before listing loaded classes: none slips through */
 }
 
-/* Retransform the loaded target classes, load the others, and stop hooking class
- * loads once all are done. Returns the number of rewritten methods, or -1. */
-static int intercepts_finish(jvmtiEnv *jvmti, JNIEnv *env)
+/* The loaded target classes, marked loaded: local references in *out
+ * (malloc'd, caller frees). Returns their number, or -1. */
+static jint loaded_targets(jvmtiEnv *jvmti, JNIEnv *env, jclass **out)
 {
     jint count = 0;
     jclass *classes = NULL;
+    *out = NULL;
     if ((*jvmti)->GetLoadedClasses(jvmti, &count, &classes) != JVMTI_ERROR_NONE) {
         nt_log("GetLoadedClasses failed; only classes loaded from now on are intercepted");
         return -1;
@@ -557,34 +573,57 @@ static int intercepts_finish(jvmtiEnv *jvmti, JNIEnv *env)
         }
         (*jvmti)->Deallocate(jvmti, (unsigned char *)sig);
     }
+    (*jvmti)->Deallocate(jvmti, (unsigned char *)classes);
+    *out = targets;
+    return targets ? nt : -1;
+}
+
+/* Retransform targets[0..nt). Returns 0, or -1 when one could not be. */
+static int retransform(jvmtiEnv *jvmti, jclass *targets, jint nt)
+{
     int rc = 0;
-    if (nt > 0) {
-        jvmtiError e = (*jvmti)->RetransformClasses(jvmti, nt, targets);
-        if (e != JVMTI_ERROR_NONE) {
-            /* one at a time, so one refusal does not cost the others */
-            for (jint i = 0; i < nt; i++) {
-                jvmtiError e1 = (*jvmti)->RetransformClasses(jvmti, 1, &targets[i]);
-                if (e1 != JVMTI_ERROR_NONE) {
-                    char *sig = NULL;
-                    (*jvmti)->GetClassSignature(jvmti, targets[i], &sig, NULL);
-                    nt_log("cannot retransform %s (JVMTI error %d); its methods are not "
-                           "intercepted",
-                           sig ? sig : "?", (int)e1);
-                    if (sig)
-                        (*jvmti)->Deallocate(jvmti, (unsigned char *)sig);
-                    rc = -1;
-                }
+    if (nt > 0 && (*jvmti)->RetransformClasses(jvmti, nt, targets) != JVMTI_ERROR_NONE) {
+        /* one at a time, so one refusal does not cost the others */
+        for (jint i = 0; i < nt; i++) {
+            jvmtiError e1 = (*jvmti)->RetransformClasses(jvmti, 1, &targets[i]);
+            if (e1 != JVMTI_ERROR_NONE) {
+                char *sig = NULL;
+                (*jvmti)->GetClassSignature(jvmti, targets[i], &sig, NULL);
+                nt_log("cannot retransform %s (JVMTI error %d); its methods are not "
+                       "intercepted",
+                       sig ? sig : "?", (int)e1);
+                if (sig)
+                    (*jvmti)->Deallocate(jvmti, (unsigned char *)sig);
+                rc = -1;
             }
         }
     }
-    free(targets);
-    (*jvmti)->Deallocate(jvmti, (unsigned char *)classes);
+    return rc;
+}
+
+/* Load the targets not loaded yet and stop hooking class loads once all are. */
+static void preload_and_close(jvmtiEnv *jvmti, JNIEnv *env)
+{
     preload_targets(env);
     pthread_mutex_lock(&rw_mu);
     int all = n_seen == n_targets;
     pthread_mutex_unlock(&rw_mu);
     if (all)
         cflh_enable(jvmti, 0); /* every target is loaded and was retransformed */
+}
+
+/* Retransform the loaded target classes, load the others, and stop hooking class
+ * loads once all are done. Returns the number of rewritten methods, or -1. */
+static int intercepts_finish(jvmtiEnv *jvmti, JNIEnv *env)
+{
+    jclass *targets = NULL;
+    jint nt = loaded_targets(jvmti, env, &targets);
+    int rc = nt < 0 ? -1 : retransform(jvmti, targets, nt);
+    free(targets);
+    /* the wait of nt_intercepts_wait ends here: targets loaded later are
+     * rewritten as they load, by whichever thread loads them */
+    start_clear(&start_pending);
+    preload_and_close(jvmti, env);
     return rc < 0 ? rc : applied_count;
 }
 
@@ -602,7 +641,8 @@ static void *start_main(void *arg)
     on_start_thread = 1;
     if ((*nt_g.vm)->AttachCurrentThreadAsDaemon(nt_g.vm, (void **)&env, &aa) != JNI_OK || !env) {
         nt_log("cannot attach the start-up thread; JDK methods are not intercepted");
-        start_done();
+        start_clear(&start_pending);
+        start_clear(&helper_running);
         return NULL;
     }
     int entered = nt_enter(); /* its JNI calls and class loads are the agent's */
@@ -613,8 +653,8 @@ static void *start_main(void *arg)
         (*env)->PopLocalFrame(env, NULL);
     if (entered)
         nt_leave();
-    start_done();
     (*nt_g.vm)->DetachCurrentThread(nt_g.vm);
+    start_clear(&helper_running);
     return NULL;
 }
 
@@ -622,7 +662,8 @@ int nt_intercepts_start_async(jvmtiEnv *jvmti, JNIEnv *env)
 {
     intercepts_begin(jvmti);
     pthread_mutex_lock(&start_mu);
-    start_pending = 1;
+    __atomic_store_n(&start_pending, 1, __ATOMIC_RELEASE);
+    __atomic_store_n(&helper_running, 1, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&start_mu);
     pthread_t t;
     pthread_attr_t attr;
@@ -634,7 +675,7 @@ int nt_intercepts_start_async(jvmtiEnv *jvmti, JNIEnv *env)
     }
     if (ok)
         return 0;
+    start_clear(&helper_running);
     int n = intercepts_finish(jvmti, env); /* no thread: here and now */
-    start_done();
     return n < 0 ? -1 : 0;
 }

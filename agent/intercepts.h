@@ -107,12 +107,16 @@ extern const size_t nt_fast_classes_count;
 int nt_intercepts_start(jvmtiEnv *jvmti, JNIEnv *env);
 /* The same at VMInit, the retransforming and loading done by a helper thread
  * while the launcher runs: from now on, a class load that may be the
- * program's (nt_intercepts_cflh) waits until the helper is done. Returns 0, or
- * -1 when it had to do the work here and that failed. */
+ * program's (nt_intercepts_cflh) waits until the loaded targets are
+ * rewritten. Returns 0, or -1 when it had to do the work here and that
+ * failed. */
 int nt_intercepts_start_async(jvmtiEnv *jvmti, JNIEnv *env);
-/* Wait until a start begun by nt_intercepts_start_async is done (at once if
- * none is running, or on the helper thread itself). */
+/* Wait until the loaded target classes are rewritten by a start begun with
+ * nt_intercepts_start_async (at once if none is running, or on the helper
+ * thread itself). */
 void nt_intercepts_wait(void);
+/* Wait until that start's helper thread has finished. */
+void nt_intercepts_join(void);
 /* ClassFileLoadHook body. */
 void JNICALL nt_intercepts_cflh(jvmtiEnv *jvmti, JNIEnv *env, jclass class_being_redefined,
                                 jobject loader, const char *name, jobject protection_domain,
