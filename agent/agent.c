@@ -170,8 +170,8 @@ static void meta(const char *event, const char *phase, const char *version, int 
 
 /* ---- JVMTI callbacks ------------------------------------------------------------------------ */
 
-/* async: at VMInit, let a helper thread retransform the JDK classes while the
- * launcher runs (nt_intercepts_start_async); at attach the program already runs. */
+/* async: at VMInit, the target classes not loaded yet are loaded by a helper
+ * thread (nt_intercepts_start_async); at attach, here and now. */
 static void go_live(jvmtiEnv *jvmti, JNIEnv *env, int async)
 {
     if (nt_g.live)

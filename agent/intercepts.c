@@ -428,69 +428,38 @@ static uint8_t *rewrite(const uint8_t *data, size_t len, size_t *out_len)
     return out;
 }
 
-/* ---- the start in the background ----------------------------------------------- *
- * Retransforming the loaded target classes and loading the others costs about
- * 20 ms of one thread at VMInit (HotSpot re-reads, re-parses and merges the
- * constant pools of java.lang.Class, MethodHandles$Lookup, ...: all of it in
- * the calling thread, before a safepoint that itself takes well under 1 ms).
- * The program's own code cannot run before one of its classes is loaded, and
- * until then the main thread runs the launcher inside the JDK (opening the
- * class path, loading the main class: 15-30 ms). So a helper thread does that
- * work while the launcher runs, and the first class load that may be the
- * program's (a class loader other than the boot loader, or a class outside the
- * JDK's packages) waits until the loaded targets are retransformed; the helper
- * then loads the other targets while the program runs (whichever thread loads
- * a target first rewrites it). The ClassFileLoadHook is on before the helper
- * starts, so no such load slips through. Accesses the JDK makes on its own
- * behalf before that point may go unrecorded; the built-in caller filter
- * drops them anyway. Splitting the retransforming between two threads was
- * tried: each half took as long as the whole. */
+/* ---- loading the remaining targets in the background ------------------------ *
+ * The loaded target classes are retransformed at VMInit on the thread that
+ * posts it, before any program code runs: every access after VMInit is seen,
+ * whatever the timing (running that work on a helper thread while the
+ * launcher ran was tried, and the JDK's own accesses in that window, e.g.
+ * AtomicLong.<clinit>'s objectFieldOffset, which the built-in caller filter
+ * keeps, then came and went from run to run). Loading the targets not loaded
+ * yet (~5 ms) is left to a helper thread: the ClassFileLoadHook stays on
+ * meanwhile, so a target the program loads first is rewritten as it loads, by
+ * the program's thread. */
 
 static pthread_mutex_t start_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t start_cv = PTHREAD_COND_INITIALIZER;
-static int start_pending;  /* loaded targets not retransformed yet (written under start_mu) */
 static int helper_running; /* the helper thread has not finished (under start_mu) */
 static _Thread_local int on_start_thread __attribute__((tls_model("initial-exec")));
 
-/* what = &start_pending or &helper_running */
-static void start_clear(int *what)
+static void helper_done(void)
 {
     pthread_mutex_lock(&start_mu);
-    __atomic_store_n(what, 0, __ATOMIC_RELEASE);
+    __atomic_store_n(&helper_running, 0, __ATOMIC_RELEASE);
     pthread_cond_broadcast(&start_cv);
     pthread_mutex_unlock(&start_mu);
 }
 
-static void start_wait_for(int *what)
-{
-    if (on_start_thread || !__atomic_load_n(what, __ATOMIC_ACQUIRE))
-        return;
-    pthread_mutex_lock(&start_mu);
-    while (*what)
-        pthread_cond_wait(&start_cv, &start_mu);
-    pthread_mutex_unlock(&start_mu);
-}
-
-void nt_intercepts_wait(void)
-{
-    start_wait_for(&start_pending);
-}
-
 void nt_intercepts_join(void)
 {
-    start_wait_for(&helper_running);
-}
-
-/* A class load that must wait for the start: one that may be the program's. */
-static int may_be_program_class(jobject loader, const char *name)
-{
-    static const char *const jdk[] = {"java/", "javax/", "jdk/", "sun/", "com/sun/"};
-    if (loader || !name)
-        return 1;
-    for (size_t i = 0; i < sizeof jdk / sizeof *jdk; i++)
-        if (strncmp(name, jdk[i], strlen(jdk[i])) == 0)
-            return 0;
-    return 1;
+    if (on_start_thread || !__atomic_load_n(&helper_running, __ATOMIC_ACQUIRE))
+        return;
+    pthread_mutex_lock(&start_mu);
+    while (helper_running)
+        pthread_cond_wait(&start_cv, &start_mu);
+    pthread_mutex_unlock(&start_mu);
 }
 
 void JNICALL nt_intercepts_cflh(jvmtiEnv *jvmti, JNIEnv *env, jclass class_being_redefined,
@@ -499,10 +468,8 @@ void JNICALL nt_intercepts_cflh(jvmtiEnv *jvmti, JNIEnv *env, jclass class_being
                                 jint *new_class_data_len, unsigned char **new_class_data)
 {
     (void)env;
+    (void)loader;
     (void)protection_domain;
-    if (!class_being_redefined && __atomic_load_n(&start_pending, __ATOMIC_ACQUIRE) &&
-        may_be_program_class(loader, name))
-        nt_intercepts_wait();
     if (!rewriting || !name || !is_target_class(name) || class_data_len <= 0)
         return;
     if (!class_being_redefined) {
@@ -620,9 +587,6 @@ static int intercepts_finish(jvmtiEnv *jvmti, JNIEnv *env)
     jint nt = loaded_targets(jvmti, env, &targets);
     int rc = nt < 0 ? -1 : retransform(jvmti, targets, nt);
     free(targets);
-    /* the wait of nt_intercepts_wait ends here: targets loaded later are
-     * rewritten as they load, by whichever thread loads them */
-    start_clear(&start_pending);
     preload_and_close(jvmti, env);
     return rc < 0 ? rc : applied_count;
 }
@@ -640,29 +604,32 @@ static void *start_main(void *arg)
     JavaVMAttachArgs aa = {JNI_VERSION_1_6, (char *)"nitrace start-up", NULL};
     on_start_thread = 1;
     if ((*nt_g.vm)->AttachCurrentThreadAsDaemon(nt_g.vm, (void **)&env, &aa) != JNI_OK || !env) {
-        nt_log("cannot attach the start-up thread; JDK methods are not intercepted");
-        start_clear(&start_pending);
-        start_clear(&helper_running);
+        /* the hook stays on: the targets are rewritten when the program loads them */
+        nt_log("cannot attach the start-up thread; class loads stay hooked");
+        helper_done();
         return NULL;
     }
     int entered = nt_enter(); /* its JNI calls and class loads are the agent's */
     int framed = (*env)->PushLocalFrame(env, 64) == 0;
-    int n = intercepts_finish(jvmti, env);
-    nt_debug("%d JDK methods intercepted", n < 0 ? nt_intercepts_applied() : n);
+    preload_and_close(jvmti, env);
+    nt_debug("%d JDK methods intercepted", nt_intercepts_applied());
     if (framed)
         (*env)->PopLocalFrame(env, NULL);
     if (entered)
         nt_leave();
     (*nt_g.vm)->DetachCurrentThread(nt_g.vm);
-    start_clear(&helper_running);
+    helper_done();
     return NULL;
 }
 
 int nt_intercepts_start_async(jvmtiEnv *jvmti, JNIEnv *env)
 {
     intercepts_begin(jvmti);
+    jclass *targets = NULL;
+    jint nt = loaded_targets(jvmti, env, &targets);
+    int rc = nt < 0 ? -1 : retransform(jvmti, targets, nt);
+    free(targets);
     pthread_mutex_lock(&start_mu);
-    __atomic_store_n(&start_pending, 1, __ATOMIC_RELEASE);
     __atomic_store_n(&helper_running, 1, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&start_mu);
     pthread_t t;
@@ -673,9 +640,9 @@ int nt_intercepts_start_async(jvmtiEnv *jvmti, JNIEnv *env)
         ok = pthread_create(&t, &attr, start_main, jvmti) == 0;
         pthread_attr_destroy(&attr);
     }
-    if (ok)
-        return 0;
-    start_clear(&helper_running);
-    int n = intercepts_finish(jvmti, env); /* no thread: here and now */
-    return n < 0 ? -1 : 0;
+    if (!ok) { /* no thread: here and now */
+        helper_done();
+        preload_and_close(jvmti, env);
+    }
+    return rc;
 }
