@@ -746,6 +746,28 @@ static void k_who(key *k, JNIEnv *env, who w)
         k_frame(k, w.depth);
 }
 
+/* An event the config can never hold because the caller filters refuse its
+ * caller (the JDK's own calls, mostly): its context does not matter, so the
+ * stack is not walked, and the access is not re-checked in other contexts.
+ * Fills ctx with the caller only and returns 1; 0 otherwise. */
+static int refused_caller(const nt_event *e, who w, arena *a, nt_rec_context *ctx)
+{
+    if (!nt_event_caller_filtered(e->tracer, e->function))
+        return 0;
+    const char *caller = NULL;
+    char buf[1024];
+    if (w.cs)
+        caller = w.cls ? class_name(a, w.cls) : NULL;
+    else if (nt_frame_class(JV, w.depth, buf, sizeof buf) == 0)
+        caller = a_keep(a, strdup(buf));
+    if (!caller || nt_is_unknown(caller) || nt_filter_accepts_caller(nt_g.filters, caller))
+        return 0;
+    memset(ctx, 0, sizeof *ctx);
+    ctx->main_phase = nt_g.main_phase;
+    ctx->caller_class = caller;
+    return 1;
+}
+
 /* First sighting: fill the context from the stack and record. */
 static void record(nt_event *e, who w, arena *a)
 {
@@ -754,13 +776,20 @@ static void record(nt_event *e, who w, arena *a)
         return;
     }
     nt_rec_context ctx;
+    int refused = 0;
     if (cur.active && cur.ctx_ok && cur.ctx_depth == w.depth) {
         ctx = cur.ctx; /* first_sighting's walk */
+    } else if ((refused = refused_caller(e, w, a, &ctx)) != 0) {
+        /* no walk */
     } else if (nt_stack_context(JV, w.depth, &ctx) != 0) {
         memset(&ctx, 0, sizeof ctx);
         ctx.main_phase = nt_g.main_phase;
     }
-    if (w.cs) {
+    if (a->oom) {
+        nt_fail("out of memory building a trace event");
+        return;
+    }
+    if (w.cs && !refused) {
         ctx.caller_class = w.cls ? class_name(a, w.cls) : NULL;
         if (ctx.caller_class && nt_is_unknown(ctx.caller_class))
             ctx.caller_class = NULL;
@@ -768,7 +797,12 @@ static void record(nt_event *e, who w, arena *a)
     e->caller_class = ctx.caller_class;
     if (nt_recorder_add(nt_g.rec, e, &ctx) < 0)
         nt_fail("out of memory recording an access");
-    sighting_context(&ctx);
+    if (!refused) {
+        sighting_context(&ctx);
+    } else if (cur.active) {
+        cur.recorded = 1;
+        seen_clear_recheck(cur.k);
+    }
 }
 
 static void reflect_event(nt_event *e, const char *function)

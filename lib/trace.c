@@ -694,6 +694,14 @@ static nt_status enclosing(ctx *x, nt_access_level level)
     return add_method(x, class_entry(x, &x->c->reflection, cls), meth, params, n, level);
 }
 
+int nt_event_caller_filtered(const char *tracer, const char *function)
+{
+    /* do_reflect: everything but the resource lookups goes through ignored() with
+     * the event's caller */
+    return tracer && function && is(tracer, "reflect") && !in_list(function, resource_fns) &&
+           !is(function, "findResource") && !is(function, "findResourceAsStream");
+}
+
 static nt_status do_reflect(ctx *x)
 {
     const nt_event *e = x->e;

@@ -169,6 +169,11 @@ int nt_filter_accepts_access(const nt_filter_set *set, const char *name);
  * the launcher's argv array.) */
 int nt_filter_accepts_callerless(const char *name);
 int nt_filter_heuristic(const nt_filter_set *set);
+/* 1 when GraalVM's rules drop an event of this tracer and function whose
+ * caller class the caller chain refuses (all "reflect" events but the resource
+ * lookups, which are not caller-filtered): the config can then hold nothing of
+ * it, whatever its context. 0 otherwise (and for JNI, serialization, ...). */
+int nt_event_caller_filtered(const char *tracer, const char *function);
 
 /* ---- JDK-internal native code ------------------------------------------- */
 /* nitrace's library heuristic: JNI lookups made by the JDK's own native code

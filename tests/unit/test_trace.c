@@ -581,6 +581,64 @@ static void test_process_event_direct(void)
     nt_diags_free(&d);
 }
 
+/* nt_event_caller_filtered (the agent skips the context of such events when
+ * their caller is refused) says exactly which events processing drops for a
+ * refused caller: one line per kind of event the agent writes. */
+static void test_caller_filtered_matches_processing(void)
+{
+    static const char *const lines[] = {
+        "{\"tracer\":\"reflect\",\"function\":\"forName\",\"class\":\"java.lang.Class\",%s\"args\":[\"com.example.A\"]}",
+        "{\"tracer\":\"reflect\",\"function\":\"getDeclaredField\",\"class\":\"com.example.A\",%s\"args\":[\"f\"]}",
+        "{\"tracer\":\"reflect\",\"function\":\"getMethod\",\"class\":\"com.example.A\",%s\"args\":[\"m\",[]]}",
+        "{\"tracer\":\"reflect\",\"function\":\"getMethods\",\"class\":\"com.example.A\",%s\"result\":true}",
+        "{\"tracer\":\"reflect\",\"function\":\"invokeMethod\",\"class\":\"com.example.A\",%s\"args\":[\"m\",[]]}",
+        "{\"tracer\":\"reflect\",\"function\":\"newProxyInstance\",%s\"args\":[\"\\u0000\",[\"com.example.I\"],\"\\u0000\"]}",
+        "{\"tracer\":\"reflect\",\"function\":\"getBundleImpl\",%s\"args\":[\"\\u0000\",\"\\u0000\",\"com.example.Msgs\",\"de\",\"\\u0000\"]}",
+        "{\"tracer\":\"reflect\",\"function\":\"getResource\",%s\"args\":[\"com/example/a.txt\"]}",
+        "{\"tracer\":\"reflect\",\"function\":\"getSystemResources\",%s\"args\":[\"com/example/a.txt\"]}",
+        "{\"tracer\":\"reflect\",\"function\":\"findResource\",%s\"args\":[\"java.base\",\"com/example/a.txt\"]}",
+    };
+    static const char LIVE_LINE[] =
+        "{\"tracer\":\"meta\",\"event\":\"phase_change\",\"phase\":\"live\"}";
+    nt_filter_set *f = nt_filter_set_new(1, 1);
+    NT_CHECK(f != NULL);
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
+        for (int refused = 0; refused <= 1; refused++) {
+            char line[512];
+            snprintf(line, sizeof line, lines[i],
+                     refused ? "\"caller_class\":\"java.util.Refused\","
+                             : "\"caller_class\":\"com.example.Main\",");
+            nt_config *c = nt_config_new();
+            nt_trace_state st;
+            nt_trace_state_init(&st);
+            nt_event *live = NULL, *e = NULL;
+            NT_CHECK(nt_event_parse(LIVE_LINE, strlen(LIVE_LINE), "t", &live, NULL) == NT_OK);
+            NT_CHECK(nt_event_parse(line, strlen(line), "t", &e, NULL) == NT_OK);
+            if (!live || !e) {
+                fprintf(stderr, "  line %zu does not parse: %s\n", i, line);
+            } else {
+                NT_CHECK(nt_process_event(c, &st, live, f, NULL) == NT_OK);
+                NT_CHECK(nt_process_event(c, &st, e, f, NULL) == NT_OK);
+                int empty = nt_config_entry_count(c) == 0;
+                int dropped = refused && nt_event_caller_filtered(e->tracer, e->function);
+                if (empty != dropped)
+                    fprintf(stderr, "  line %zu (%s caller): config %s, predicate %d\n", i,
+                            refused ? "refused" : "accepted", empty ? "empty" : "not empty",
+                            nt_event_caller_filtered(e->tracer, e->function));
+                NT_CHECK(empty == dropped);
+            }
+            nt_event_free(live);
+            nt_event_free(e);
+            nt_trace_state_free(&st);
+            nt_config_free(c);
+        }
+    }
+    NT_CHECK(!nt_event_caller_filtered("jni", "GetMethodID"));
+    NT_CHECK(!nt_event_caller_filtered("serialization", "ObjectStreamClass.<init>"));
+    NT_CHECK(!nt_event_caller_filtered(NULL, "forName"));
+    nt_filter_set_free(f);
+}
+
 static void roundtrip(const char *line)
 {
     nt_event *e = NULL;
@@ -717,6 +775,7 @@ int main(void)
     NT_RUN(test_no_heuristics);
     NT_RUN(test_trace_with_filter_file);
     NT_RUN(test_process_event_direct);
+    NT_RUN(test_caller_filtered_matches_processing);
     NT_RUN(test_event_json_roundtrip);
     NT_DONE();
 }
