@@ -170,9 +170,7 @@ static void meta(const char *event, const char *phase, const char *version, int 
 
 /* ---- JVMTI callbacks ------------------------------------------------------------------------ */
 
-/* async: at VMInit, the target classes not loaded yet are loaded by a helper
- * thread (nt_intercepts_start_async); at attach, here and now. */
-static void go_live(jvmtiEnv *jvmti, JNIEnv *env, int async)
+static void go_live(jvmtiEnv *jvmti, JNIEnv *env)
 {
     if (nt_g.live)
         return;
@@ -191,12 +189,8 @@ static void go_live(jvmtiEnv *jvmti, JNIEnv *env, int async)
     } else {
         nt_fastclass_define(env);
         nt_debug("Java fast path %s", nt_fastclass_ready() ? "on" : "off");
-        if (async) {
-            nt_intercepts_start_async(jvmti, env);
-        } else {
-            int n = nt_intercepts_start(jvmti, env);
-            nt_debug("%d JDK methods intercepted", n < 0 ? nt_intercepts_applied() : n);
-        }
+        int n = nt_intercepts_start(jvmti, env);
+        nt_debug("%d JDK methods intercepted", n < 0 ? nt_intercepts_applied() : n);
     }
     if (framed)
         (*env)->PopLocalFrame(env, NULL);
@@ -222,7 +216,7 @@ static void JNICALL on_vm_start(jvmtiEnv *jvmti, JNIEnv *env)
 static void JNICALL on_vm_init(jvmtiEnv *jvmti, JNIEnv *env, jthread thread)
 {
     (void)thread;
-    go_live(jvmti, env, 1);
+    go_live(jvmti, env);
 }
 
 static void JNICALL on_vm_death(jvmtiEnv *jvmti, JNIEnv *env)
@@ -230,7 +224,6 @@ static void JNICALL on_vm_death(jvmtiEnv *jvmti, JNIEnv *env)
     (void)jvmti;
     (void)env;
     meta("phase_change", "dead", NULL, -1);
-    nt_intercepts_join(); /* a very short program: the start-up thread may still run */
     writer_stop();
     final_flush();
 }
@@ -396,7 +389,7 @@ EXPORT JNIEXPORT jint JNICALL Agent_OnAttach(JavaVM *vm, char *options, void *re
 #endif
     nt_log("attached to a running JVM: accesses made before now are not known");
     nt_g.main_phase = 1; /* the program is running: its main phase has begun */
-    go_live(nt_g.jvmti, env, 0);
+    go_live(nt_g.jvmti, env);
     return JNI_OK;
 }
 

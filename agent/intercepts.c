@@ -428,40 +428,6 @@ static uint8_t *rewrite(const uint8_t *data, size_t len, size_t *out_len)
     return out;
 }
 
-/* ---- loading the remaining targets in the background ------------------------ *
- * The loaded target classes are retransformed at VMInit on the thread that
- * posts it, before any program code runs: every access after VMInit is seen,
- * whatever the timing (running that work on a helper thread while the
- * launcher ran was tried, and the JDK's own accesses in that window, e.g.
- * AtomicLong.<clinit>'s objectFieldOffset, which the built-in caller filter
- * keeps, then came and went from run to run). Loading the targets not loaded
- * yet (~5 ms) is left to a helper thread: the ClassFileLoadHook stays on
- * meanwhile, so a target the program loads first is rewritten as it loads, by
- * the program's thread. */
-
-static pthread_mutex_t start_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t start_cv = PTHREAD_COND_INITIALIZER;
-static int helper_running; /* the helper thread has not finished (under start_mu) */
-static _Thread_local int on_start_thread __attribute__((tls_model("initial-exec")));
-
-static void helper_done(void)
-{
-    pthread_mutex_lock(&start_mu);
-    __atomic_store_n(&helper_running, 0, __ATOMIC_RELEASE);
-    pthread_cond_broadcast(&start_cv);
-    pthread_mutex_unlock(&start_mu);
-}
-
-void nt_intercepts_join(void)
-{
-    if (on_start_thread || !__atomic_load_n(&helper_running, __ATOMIC_ACQUIRE))
-        return;
-    pthread_mutex_lock(&start_mu);
-    while (helper_running)
-        pthread_cond_wait(&start_cv, &start_mu);
-    pthread_mutex_unlock(&start_mu);
-}
-
 void JNICALL nt_intercepts_cflh(jvmtiEnv *jvmti, JNIEnv *env, jclass class_being_redefined,
                                 jobject loader, const char *name, jobject protection_domain,
                                 jint class_data_len, const unsigned char *class_data,
@@ -494,24 +460,15 @@ void JNICALL nt_intercepts_cflh(jvmtiEnv *jvmti, JNIEnv *env, jclass class_being
     *new_class_data_len = (jint)len;
 }
 
-/* Enable rewriting: target classes loaded from now on are rewritten as they
- * load. Needs the hook classes. */
-static void intercepts_begin(jvmtiEnv *jvmti)
+int nt_intercepts_start(jvmtiEnv *jvmti, JNIEnv *env)
 {
     pthread_mutex_lock(&rw_mu);
     targets_init();
     pthread_mutex_unlock(&rw_mu);
     rewriting = 1;
     cflh_enable(jvmti, 1); /* before listing loaded classes: none slips through */
-}
-
-/* The loaded target classes, marked loaded: local references in *out
- * (malloc'd, caller frees). Returns their number, or -1. */
-static jint loaded_targets(jvmtiEnv *jvmti, JNIEnv *env, jclass **out)
-{
     jint count = 0;
     jclass *classes = NULL;
-    *out = NULL;
     if ((*jvmti)->GetLoadedClasses(jvmti, &count, &classes) != JVMTI_ERROR_NONE) {
         nt_log("GetLoadedClasses failed; only classes loaded from now on are intercepted");
         return -1;
@@ -540,109 +497,33 @@ static jint loaded_targets(jvmtiEnv *jvmti, JNIEnv *env, jclass **out)
         }
         (*jvmti)->Deallocate(jvmti, (unsigned char *)sig);
     }
-    (*jvmti)->Deallocate(jvmti, (unsigned char *)classes);
-    *out = targets;
-    return targets ? nt : -1;
-}
-
-/* Retransform targets[0..nt). Returns 0, or -1 when one could not be. */
-static int retransform(jvmtiEnv *jvmti, jclass *targets, jint nt)
-{
     int rc = 0;
-    if (nt > 0 && (*jvmti)->RetransformClasses(jvmti, nt, targets) != JVMTI_ERROR_NONE) {
-        /* one at a time, so one refusal does not cost the others */
-        for (jint i = 0; i < nt; i++) {
-            jvmtiError e1 = (*jvmti)->RetransformClasses(jvmti, 1, &targets[i]);
-            if (e1 != JVMTI_ERROR_NONE) {
-                char *sig = NULL;
-                (*jvmti)->GetClassSignature(jvmti, targets[i], &sig, NULL);
-                nt_log("cannot retransform %s (JVMTI error %d); its methods are not "
-                       "intercepted",
-                       sig ? sig : "?", (int)e1);
-                if (sig)
-                    (*jvmti)->Deallocate(jvmti, (unsigned char *)sig);
-                rc = -1;
+    if (nt > 0) {
+        jvmtiError e = (*jvmti)->RetransformClasses(jvmti, nt, targets);
+        if (e != JVMTI_ERROR_NONE) {
+            /* one at a time, so one refusal does not cost the others */
+            for (jint i = 0; i < nt; i++) {
+                jvmtiError e1 = (*jvmti)->RetransformClasses(jvmti, 1, &targets[i]);
+                if (e1 != JVMTI_ERROR_NONE) {
+                    char *sig = NULL;
+                    (*jvmti)->GetClassSignature(jvmti, targets[i], &sig, NULL);
+                    nt_log("cannot retransform %s (JVMTI error %d); its methods are not "
+                           "intercepted",
+                           sig ? sig : "?", (int)e1);
+                    if (sig)
+                        (*jvmti)->Deallocate(jvmti, (unsigned char *)sig);
+                    rc = -1;
+                }
             }
         }
     }
-    return rc;
-}
-
-/* Load the targets not loaded yet and stop hooking class loads once all are. */
-static void preload_and_close(jvmtiEnv *jvmti, JNIEnv *env)
-{
+    free(targets);
+    (*jvmti)->Deallocate(jvmti, (unsigned char *)classes);
     preload_targets(env);
     pthread_mutex_lock(&rw_mu);
     int all = n_seen == n_targets;
     pthread_mutex_unlock(&rw_mu);
     if (all)
         cflh_enable(jvmti, 0); /* every target is loaded and was retransformed */
-}
-
-/* Retransform the loaded target classes, load the others, and stop hooking class
- * loads once all are done. Returns the number of rewritten methods, or -1. */
-static int intercepts_finish(jvmtiEnv *jvmti, JNIEnv *env)
-{
-    jclass *targets = NULL;
-    jint nt = loaded_targets(jvmti, env, &targets);
-    int rc = nt < 0 ? -1 : retransform(jvmti, targets, nt);
-    free(targets);
-    preload_and_close(jvmti, env);
     return rc < 0 ? rc : applied_count;
-}
-
-int nt_intercepts_start(jvmtiEnv *jvmti, JNIEnv *env)
-{
-    intercepts_begin(jvmti);
-    return intercepts_finish(jvmti, env);
-}
-
-static void *start_main(void *arg)
-{
-    jvmtiEnv *jvmti = arg;
-    JNIEnv *env = NULL;
-    JavaVMAttachArgs aa = {JNI_VERSION_1_6, (char *)"nitrace start-up", NULL};
-    on_start_thread = 1;
-    if ((*nt_g.vm)->AttachCurrentThreadAsDaemon(nt_g.vm, (void **)&env, &aa) != JNI_OK || !env) {
-        /* the hook stays on: the targets are rewritten when the program loads them */
-        nt_log("cannot attach the start-up thread; class loads stay hooked");
-        helper_done();
-        return NULL;
-    }
-    int entered = nt_enter(); /* its JNI calls and class loads are the agent's */
-    int framed = (*env)->PushLocalFrame(env, 64) == 0;
-    preload_and_close(jvmti, env);
-    nt_debug("%d JDK methods intercepted", nt_intercepts_applied());
-    if (framed)
-        (*env)->PopLocalFrame(env, NULL);
-    if (entered)
-        nt_leave();
-    (*nt_g.vm)->DetachCurrentThread(nt_g.vm);
-    helper_done();
-    return NULL;
-}
-
-int nt_intercepts_start_async(jvmtiEnv *jvmti, JNIEnv *env)
-{
-    intercepts_begin(jvmti);
-    jclass *targets = NULL;
-    jint nt = loaded_targets(jvmti, env, &targets);
-    int rc = nt < 0 ? -1 : retransform(jvmti, targets, nt);
-    free(targets);
-    pthread_mutex_lock(&start_mu);
-    __atomic_store_n(&helper_running, 1, __ATOMIC_RELEASE);
-    pthread_mutex_unlock(&start_mu);
-    pthread_t t;
-    pthread_attr_t attr;
-    int ok = pthread_attr_init(&attr) == 0;
-    if (ok) {
-        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-        ok = pthread_create(&t, &attr, start_main, jvmti) == 0;
-        pthread_attr_destroy(&attr);
-    }
-    if (!ok) { /* no thread: here and now */
-        helper_done();
-        preload_and_close(jvmti, env);
-    }
-    return rc;
 }

@@ -3,9 +3,9 @@
  *
  * Flow: at VMInit the hook class (NT_HOOK_CLASS, boot loader, public, read by
  * the modules of the target classes so that rewritten JDK code can call it)
- * is defined from bytes made by nt_hookclass_bytes(); its static native methods are bound with
- * RegisterNatives; then every loaded target class is retransformed, and the
- * ClassFileLoadHook (nt_intercepts_cflh) injects
+ * is defined from bytes made by nt_hookclass_bytes(); its static native
+ * methods are bound with RegisterNatives; then every loaded target class is
+ * retransformed, and the ClassFileLoadHook (nt_intercepts_cflh) injects
  * `invokestatic NT_HOOK_CLASS.<hook>(receiver, args..[, caller])V` at the
  * entry of each table method (agent/classfile.h). Classes loaded later are
  * rewritten when they load. Internal to the agent. */
@@ -104,13 +104,6 @@ extern const size_t nt_fast_classes_count;
  * VMInit (or at attach) once the hook class exists. Returns the number of
  * rewritten methods ready so far, or -1. (agent/intercepts.c) */
 int nt_intercepts_start(jvmtiEnv *jvmti, JNIEnv *env);
-/* The same at VMInit: the loaded targets are retransformed here, the others
- * are loaded by a helper thread (until then class loads stay hooked, so a
- * target the program loads first is rewritten as it loads). Returns 0, or -1
- * when a loaded target could not be retransformed. */
-int nt_intercepts_start_async(jvmtiEnv *jvmti, JNIEnv *env);
-/* Wait until that helper thread has finished (at once if none runs). */
-void nt_intercepts_join(void);
 /* ClassFileLoadHook body. */
 void JNICALL nt_intercepts_cflh(jvmtiEnv *jvmti, JNIEnv *env, jclass class_being_redefined,
                                 jobject loader, const char *name, jobject protection_domain,
