@@ -52,6 +52,9 @@ extern _Thread_local int nt_hook_state __attribute__((tls_model("initial-exec"))
  * `depth` of the current thread (0 = top). Returns 0 and writes into out,
  * or -1 when there is no such frame. Uses only JVMTI (no JNI upcalls). */
 int nt_frame_class(jvmtiEnv *jvmti, int depth, char *out, size_t n);
+/* The declaring class of method m (Java syntax), or NULL. The string lives as
+ * long as the agent (per-method records are never freed). */
+const char *nt_method_class(jvmtiEnv *jvmti, jmethodID m);
 /* Fill ctx for an access whose caller frame is at `caller_depth`:
  * caller class, outermost <clinit> class on the stack, Clojure namespace
  * loading on the stack, main phase. The class names point to the agent's

@@ -179,6 +179,9 @@ static void k_class_array(key *k, JNIEnv *env, jobject arr)
     }
 }
 
+/* The method of the frame k_frame read last on this thread (refused_caller). */
+static _Thread_local jmethodID who_method __attribute__((tls_model("initial-exec")));
+
 /* The caller frame's method (depth: frames above it, the hook's own frame
  * is 0 and the intercepted method 1). */
 static void k_frame(key *k, int depth)
@@ -186,9 +189,10 @@ static void k_frame(key *k, int depth)
     jvmtiFrameInfo fi;
     jint count = 0;
     if ((*JV)->GetStackTrace(JV, NULL, depth, 1, &fi, &count) == JVMTI_ERROR_NONE && count == 1)
-        k_u64(k, (uint64_t)(uintptr_t)fi.method);
+        who_method = fi.method;
     else
-        k_u64(k, 0);
+        who_method = NULL;
+    k_u64(k, (uint64_t)(uintptr_t)who_method); /* record() reads the caller from it */
 }
 
 /* ---- the seen-set: 64 stripes of open-addressing sets of 128-bit keys ------ */
@@ -356,6 +360,8 @@ typedef struct sighting {
     int active;     /* first_sighting returned 1 and the hook has not finished */
     int recorded;   /* record() ran for it */
     int settled;    /* recorded in a run-time context from an accepted caller */
+    jmethodID caller_method; /* the method of the frame at caller_depth k_frame read for the key */
+    int caller_depth;
     int ctx_ok;     /* first_sighting walked the stack from ctx_depth: ctx is this access's */
     int ctx_depth;
     nt_rec_context ctx;
@@ -403,6 +409,8 @@ static int first_sighting(key k)
     cur.pre = who_pre;
     cur.ctx_ok = 0;
     int depth = who_pre_ok ? who_depth : 0;
+    cur.caller_method = who_pre_ok ? who_method : NULL;
+    cur.caller_depth = depth;
     who_pre_ok = 0;
     int st = seen_get(k);
     if (st == K_KNOWN)
@@ -740,6 +748,7 @@ static void k_who(key *k, JNIEnv *env, who w)
     who_pre = *k;
     who_pre_ok = 1;
     who_depth = w.depth;
+    who_method = NULL;
     if (w.cs)
         k_u64(k, obj_id(env, w.cls, ROLE_CALLER) ^ 0x5a5a5a5a00000000ull);
     else
@@ -758,6 +767,8 @@ static int refused_caller(const nt_event *e, who w, arena *a, nt_rec_context *ct
     char buf[1024];
     if (w.cs)
         caller = w.cls ? class_name(a, w.cls) : NULL;
+    else if (cur.active && cur.caller_method && cur.caller_depth == w.depth)
+        caller = nt_method_class(JV, cur.caller_method); /* read for the key */
     else if (nt_frame_class(JV, w.depth, buf, sizeof buf) == 0)
         caller = a_keep(a, strdup(buf));
     if (!caller || nt_is_unknown(caller) || nt_filter_accepts_caller(nt_g.filters, caller))

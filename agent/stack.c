@@ -148,6 +148,12 @@ static method_facts *facts_of(jvmtiEnv *jvmti, jmethodID m)
     return f;
 }
 
+const char *nt_method_class(jvmtiEnv *jvmti, jmethodID m)
+{
+    const method_facts *f = m ? facts_of(jvmti, m) : NULL;
+    return f ? f->cls : NULL;
+}
+
 int nt_frame_class(jvmtiEnv *jvmti, int depth, char *out, size_t n)
 {
     jvmtiFrameInfo fi;
