@@ -12,6 +12,7 @@
 
 #include "agent_priv.h"
 #include "check.h"
+#include "nitrace/check.h"
 #include "nitrace/map.h"
 
 static _Thread_local int in_agent __attribute__((tls_model("initial-exec")));
@@ -167,9 +168,32 @@ int nt_frame_class(jvmtiEnv *jvmti, int depth, char *out, size_t n)
     return 0;
 }
 
-#define NT_STACK_FIRST 64 /* frames read before the rest: most <clinit> frames are near the top */
+/* How many frames a walk reads per GetStackTrace call. A call costs about
+ * the same for each frame it skips (start depth) as for each it reads, so a
+ * walk should read about as far as it has to go: to the first <clinit> frame
+ * an earlier walk went past, or to the bottom. Successive walks on a thread
+ * mostly go about as far as the one before (measured on `lein version` and
+ * `clojure.main -e`), so the first call reads that many frames and a margin;
+ * when that is not enough, each further call reads twice as many as the one
+ * before, up to NT_STACK_CHUNK. Against the former fixed chunks (64, then
+ * 256), JDK 17: `lein version` reads 138 000 frames instead of 178 000 (time
+ * in GetStackTrace 48-50 ms -> 38-40 ms), `clojure.main -e 1` 8 400 instead
+ * of 17 400 (8.5-11.6 ms -> 5.8-6.7 ms); configs and provenance unchanged. */
+#define NT_STACK_MARGIN 8
+#define NT_STACK_MIN 8
 #define NT_STACK_CHUNK 256
 #define NT_STACK_INITS 64 /* <clinit> frames noted per walk (the innermost ones) */
+
+/* Frames the last walk of this thread needed (0: none yet). */
+static _Thread_local int walk_hint __attribute__((tls_model("initial-exec")));
+
+static int first_chunk(void)
+{
+    int want = walk_hint ? walk_hint + NT_STACK_MARGIN : 64;
+    if (nt_agent_check_on() && want < NT_CHECK_MAX_FRAMES)
+        want = NT_CHECK_MAX_FRAMES; /* check mode shows the top frames of the first chunk */
+    return want < NT_STACK_MIN ? NT_STACK_MIN : want > NT_STACK_CHUNK ? NT_STACK_CHUNK : want;
+}
 
 /* The <clinit> frames a walk passed (inits, at positions init_at from the
  * caller): below each lies the outermost <clinit> `outer`, and Clojure is
@@ -196,7 +220,7 @@ int nt_stack_context(jvmtiEnv *jvmti, int caller_depth, nt_rec_context *ctx)
     int depth = caller_depth, clojure = 0, last_clojure = -1;
     method_facts *inits[NT_STACK_INITS];
     int init_at[NT_STACK_INITS], n_inits = 0;
-    for (int want = NT_STACK_FIRST;; want = NT_STACK_CHUNK) {
+    for (int want = first_chunk();; want = want * 2 > NT_STACK_CHUNK ? NT_STACK_CHUNK : want * 2) {
         jint count = 0;
         if ((*jvmti)->GetStackTrace(jvmti, NULL, depth, want, frames, &count) !=
             JVMTI_ERROR_NONE) {
@@ -227,6 +251,7 @@ int nt_stack_context(jvmtiEnv *jvmti, int caller_depth, nt_rec_context *ctx)
                 ctx->caller_class = caller;
                 ctx->clinit_class = outer;
                 ctx->clojure_loading = clojure || clj;
+                walk_hint = at + 1;
                 return 0;
             }
             clinit = f->cls; /* keeps the outermost (deepest) one */
@@ -235,11 +260,12 @@ int nt_stack_context(jvmtiEnv *jvmti, int caller_depth, nt_rec_context *ctx)
                 init_at[n_inits++] = at;
             }
         }
+        depth += count;
         if (count < want)
             break;
-        depth += count;
     }
     note_below(inits, init_at, n_inits, clinit, last_clojure, 0);
+    walk_hint = depth - caller_depth > 0 ? depth - caller_depth : 1; /* the whole stack */
     ctx->caller_class = caller;
     ctx->clinit_class = clinit;
     ctx->clojure_loading = clojure;
