@@ -55,6 +55,13 @@ int nt_frame_class(jvmtiEnv *jvmti, int depth, char *out, size_t n);
 /* The declaring class of method m (Java syntax), or NULL. The string lives as
  * long as the agent (per-method records are never freed). */
 const char *nt_method_class(jvmtiEnv *jvmti, jmethodID m);
+/* A pointer hooks.c keeps with method m's record (its loadClass call sites):
+ * NULL until set. nt_method_swap_sites stores p if the pointer is still
+ * `expected` (compare-and-swap) and returns 1, else 0; -1 when m's record
+ * cannot be made. The caller keeps a replaced pointer's target alive (readers
+ * may still use it). */
+void *nt_method_sites(jvmtiEnv *jvmti, jmethodID m);
+int nt_method_swap_sites(jvmtiEnv *jvmti, jmethodID m, void *expected, void *p);
 /* Fill ctx for an access whose caller frame is at `caller_depth`:
  * caller class, outermost <clinit> class on the stack, Clojure namespace
  * loading on the stack, main phase. The class names point to the agent's

@@ -991,45 +991,88 @@ void JNICALL nth_findSystemClass(JNIEnv *env, jclass h, jobject loader UNUSED, j
 /* Explicit loadClass calls (GraalVM's rule for telling them from the class
  * loading the VM starts): a call site is explicit when its bytecode is
  * `invokevirtual X.loadClass(String)Class` and its method is not a class
- * loader's. Finding that copies the method's bytecode and its class's
- * constant pool out of the VM, so each method is scanned once: its explicit
- * sites are kept in the seen-set ("loadClass site", method, bci), then
- * ("loadClass scanned", method). The VM's own loads from a large <clinit> or
- * Clojure __init method (hundreds of sites) cost one scan. */
+ * loader's. Each calling method gets one record, kept with the method's
+ * facts (stack.c) and built on its first loadClass call: a bitmap of the
+ * positions that may hold an explicit call. First these are the positions
+ * holding the invokevirtual opcode (one copy of the bytecode; a class
+ * loader's methods get none). The VM's own loads come from new, getstatic,
+ * invokestatic, ldc...: in `clojure.main -e` 1 870 of 1 877 loadClass calls
+ * (from 193 methods) are not at an invokevirtual, and each then costs a bit
+ * test. Only when a call comes from a marked position is the class's
+ * constant pool copied out (GetConstantPool copies the whole pool: 107 pools,
+ * 10-18 ms, when every calling method was scanned) and the record replaced by
+ * the exact one. (A position inside another instruction's operands may be
+ * marked too; the VM only ever reports instruction starts.) */
+typedef struct load_sites {
+    int exact;       /* the bits are the explicit sites (the pool was read) */
+    size_t len;      /* positions covered */
+    uint8_t bits[];
+} load_sites;
 
-static key site_key(const char *what, jmethodID m, jlocation bci)
+static load_sites *sites_new(size_t len, int exact)
 {
-    key k;
-    k_init(&k, what);
-    k_u64(&k, (uint64_t)(uintptr_t)m);
-    k_u64(&k, (uint64_t)bci);
-    return k_norm(k);
+    load_sites *ls = calloc(1, sizeof *ls + (len + 7) / 8);
+    if (ls) {
+        ls->exact = exact;
+        ls->len = len;
+    }
+    return ls;
 }
 
-/* Record every position of m holding invokevirtual *.loadClass(String)Class.
- * (A position inside another instruction's operands may match too; the VM
- * only ever reports instruction starts, so it is never looked up.) */
-static void scan_load_class_sites(jmethodID m)
+static int site_marked(const load_sites *ls, jlocation bci)
+{
+    return bci >= 0 && (uint64_t)bci < ls->len && (ls->bits[bci >> 3] >> (bci & 7) & 1);
+}
+
+static void site_mark(load_sites *ls, size_t i)
+{
+    ls->bits[i >> 3] |= (uint8_t)(1u << (i & 7));
+}
+
+/* The first record of m: its invokevirtual positions (none for a class
+ * loader's method or a method without bytecode). NULL: out of memory. */
+static load_sites *invoke_sites(JNIEnv *env, jmethodID m)
+{
+    jclass decl = NULL;
+    int from_loader = (*JV)->GetMethodDeclaringClass(JV, m, &decl) == JVMTI_ERROR_NONE &&
+                      (*env)->IsAssignableFrom(env, decl, c_classloader);
+    if (decl)
+        (*env)->DeleteLocalRef(env, decl);
+    jint blen = 0;
+    unsigned char *code = NULL;
+    if (from_loader || (*JV)->GetBytecodes(JV, m, &blen, &code) != JVMTI_ERROR_NONE)
+        return sites_new(0, 1);
+    load_sites *ls = sites_new((size_t)blen, 0);
+    for (jint i = 0; ls && i + 2 < blen; i++)
+        if (code[i] == 0xb6)
+            site_mark(ls, (size_t)i);
+    (*JV)->Deallocate(JV, code);
+    return ls;
+}
+
+/* The exact record of m, whose invokevirtual positions are `invokes`: the
+ * positions calling *.loadClass(String)Class. NULL: out of memory, or the
+ * bytecode or pool could not be read (then invokes stays in use). */
+static load_sites *exact_sites(jmethodID m, const load_sites *invokes)
 {
     jint blen = 0;
     unsigned char *code = NULL;
     if ((*JV)->GetBytecodes(JV, m, &blen, &code) != JVMTI_ERROR_NONE)
-        return;
-    int any = 0;
-    for (jint i = 0; i + 2 < blen && !any; i++)
-        any = code[i] == 0xb6;
+        return NULL;
     jclass cls = NULL;
     jint count = 0, bytes = 0;
     unsigned char *cp = NULL;
-    if (!any || (*JV)->GetMethodDeclaringClass(JV, m, &cls) != JVMTI_ERROR_NONE ||
+    if ((size_t)blen != invokes->len ||
+        (*JV)->GetMethodDeclaringClass(JV, m, &cls) != JVMTI_ERROR_NONE ||
         (*JV)->GetConstantPool(JV, cls, &count, &bytes, &cp) != JVMTI_ERROR_NONE) {
         (*JV)->Deallocate(JV, code);
-        return;
+        return NULL;
     }
     /* offsets of entries 1..count-1 */
     size_t *off = calloc((size_t)count + 1, sizeof *off);
+    load_sites *ls = off ? sites_new((size_t)blen, 1) : NULL;
     size_t p = 0;
-    for (jint i = 1; off && i < count && p < (size_t)bytes; i++) {
+    for (jint i = 1; ls && i < count && p < (size_t)bytes; i++) {
         off[i] = p;
         unsigned tag = cp[p];
         size_t len;
@@ -1045,8 +1088,8 @@ static void scan_load_class_sites(jmethodID m)
     }
 #define U2(q) ((unsigned)cp[(q)] << 8 | cp[(q) + 1])
     static const char nm[] = "loadClass", ds[] = "(Ljava/lang/String;)Ljava/lang/Class;";
-    for (jint i = 0; off && i + 2 < blen; i++) {
-        if (code[i] != 0xb6)
+    for (jint i = 0; ls && i + 2 < blen; i++) {
+        if (!site_marked(invokes, i))
             continue;
         unsigned idx = (unsigned)code[i + 1] << 8 | code[i + 2];
         if (!idx || idx >= (unsigned)count || cp[off[idx]] != 10)
@@ -1058,59 +1101,57 @@ static void scan_load_class_sites(jmethodID m)
         if (ni < (unsigned)count && di < (unsigned)count && cp[off[ni]] == 1 &&
             cp[off[di]] == 1 && U2(off[ni] + 1) == sizeof nm - 1 &&
             memcmp(cp + off[ni] + 3, nm, sizeof nm - 1) == 0 &&
-            U2(off[di] + 1) == sizeof ds - 1 && memcmp(cp + off[di] + 3, ds, sizeof ds - 1) == 0 &&
-            seen_add(site_key("loadClass site", m, i), 0) < 0)
-            cache_nomem();
+            U2(off[di] + 1) == sizeof ds - 1 && memcmp(cp + off[di] + 3, ds, sizeof ds - 1) == 0)
+            site_mark(ls, (size_t)i);
     }
 #undef U2
     free(off);
     (*JV)->Deallocate(JV, cp);
     (*JV)->Deallocate(JV, code);
+    return ls;
 }
 
-/* Record every position of m holding the invokevirtual opcode: the only
- * positions scan_load_class_sites can find. */
-static void mark_invokes(jmethodID m)
-{
-    jint blen = 0;
-    unsigned char *code = NULL;
-    if ((*JV)->GetBytecodes(JV, m, &blen, &code) != JVMTI_ERROR_NONE)
-        return;
-    for (jint i = 0; i + 2 < blen; i++)
-        if (code[i] == 0xb6 && seen_add(site_key("loadClass invoke", m, i), 0) < 0)
-            cache_nomem();
-    (*JV)->Deallocate(JV, code);
-}
-
-/* Is the loadClass call at (m, bci) explicit? The VM's own loads come from
- * new, getstatic, invokestatic, ldc...: in `clojure.main -e` 1 870 of 1 877
- * loadClass calls (from 193 methods) are not at an invokevirtual, so only the
- * few methods with a call at one have their constant pool read and scanned
- * (GetConstantPool copies the class's whole pool: 107 pools, 10-18 ms, when
- * every calling method was scanned). */
+/* Is the loadClass call at (m, bci) explicit? A method's record is published
+ * once and replaced at most once, by its exact record; the replaced one is
+ * kept (another thread may be reading it), so a method has at most two,
+ * which live as long as the agent. */
 static int explicit_site(JNIEnv *env, jmethodID m, jlocation bci)
 {
     if (bci < 0)
         return 0;
-    key scanned = site_key("loadClass scanned", m, 0);
-    if (seen_get(scanned) == K_ABSENT) {
-        jclass decl = NULL;
-        int from_loader = (*JV)->GetMethodDeclaringClass(JV, m, &decl) == JVMTI_ERROR_NONE &&
-                          (*env)->IsAssignableFrom(env, decl, c_classloader);
-        if (!from_loader)
-            mark_invokes(m);
-        if (seen_add(scanned, 0) < 0)
+    load_sites *ls = nt_method_sites(JV, m);
+    if (!ls) {
+        load_sites *mine = invoke_sites(env, m);
+        if (!mine) {
             cache_nomem();
+            return 0;
+        }
+        int swapped = nt_method_swap_sites(JV, m, NULL, mine);
+        if (swapped < 0) { /* m has no record to keep it with: answer without one */
+            int r = site_marked(mine, bci);
+            if (r && !mine->exact) {
+                load_sites *x = exact_sites(m, mine);
+                r = x ? site_marked(x, bci) : 1;
+                free(x);
+            }
+            free(mine);
+            return r;
+        }
+        if (swapped == 0) /* another thread published one first */
+            free(mine);
+        ls = nt_method_sites(JV, m);
     }
-    if (seen_get(site_key("loadClass invoke", m, bci)) == K_ABSENT)
+    if (!site_marked(ls, bci))
         return 0;
-    key pool = site_key("loadClass pool", m, 0);
-    if (seen_get(pool) == K_ABSENT) {
-        scan_load_class_sites(m);
-        if (seen_add(pool, 0) < 0)
-            cache_nomem();
+    if (!ls->exact) {
+        load_sites *x = exact_sites(m, ls);
+        if (!x)
+            return 1; /* the pool cannot be read: an invokevirtual site counts */
+        if (nt_method_swap_sites(JV, m, ls, x) != 1)
+            free(x); /* another thread published the exact record first */
+        ls = nt_method_sites(JV, m);
     }
-    return seen_get(site_key("loadClass site", m, bci)) != K_ABSENT;
+    return site_marked(ls, bci);
 }
 
 void JNICALL nth_loadClass(JNIEnv *env, jclass h UNUSED, jobject loader UNUSED, jobject name)
@@ -1119,8 +1160,9 @@ void JNICALL nth_loadClass(JNIEnv *env, jclass h UNUSED, jobject loader UNUSED, 
         return;
     jvmtiFrameInfo fi;
     jint count = 0;
-    if ((*JV)->GetStackTrace(JV, NULL, 2, 1, &fi, &count) != JVMTI_ERROR_NONE || count != 1) {
-        done(env); /* no Java caller: the VM loading a class */
+    if ((*JV)->GetStackTrace(JV, NULL, 2, 1, &fi, &count) != JVMTI_ERROR_NONE || count != 1 ||
+        !explicit_site(env, fi.method, fi.location)) {
+        done(env); /* no Java caller (the VM loading a class), or not an explicit call */
         return;
     }
     key k;
@@ -1128,7 +1170,7 @@ void JNICALL nth_loadClass(JNIEnv *env, jclass h UNUSED, jobject loader UNUSED, 
     k_str(&k, env, name);
     k_u64(&k, (uint64_t)(uintptr_t)fi.method);
     k_u64(&k, (uint64_t)fi.location);
-    if (first_sighting(k) && explicit_site(env, fi.method, fi.location))
+    if (first_sighting(k))
         record_named(env, "loadClass", "java.lang.ClassLoader", NULL, 1, name, by_frame(2));
     done(env);
 }

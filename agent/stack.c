@@ -48,6 +48,7 @@ typedef struct method_facts {
     const char *below_clinit;
     int below_clojure;
     int below_known;
+    void *sites; /* nt_method_sites: atomic loads and stores */
     char cls[]; /* declaring class, Java syntax */
 } method_facts;
 
@@ -133,6 +134,7 @@ static method_facts *facts_of(jvmtiEnv *jvmti, jmethodID m)
     f->below_clinit = NULL;
     f->below_clojure = 0;
     f->below_known = 0;
+    f->sites = NULL;
     memcpy(f->cls, cname, len + 1);
     pthread_mutex_lock(&facts_mu);
     method_facts *old = nt_map_get(&facts, key);
@@ -153,6 +155,21 @@ const char *nt_method_class(jvmtiEnv *jvmti, jmethodID m)
 {
     const method_facts *f = m ? facts_of(jvmti, m) : NULL;
     return f ? f->cls : NULL;
+}
+
+void *nt_method_sites(jvmtiEnv *jvmti, jmethodID m)
+{
+    method_facts *f = m ? facts_of(jvmti, m) : NULL;
+    return f ? __atomic_load_n(&f->sites, __ATOMIC_ACQUIRE) : NULL;
+}
+
+int nt_method_swap_sites(jvmtiEnv *jvmti, jmethodID m, void *expected, void *p)
+{
+    method_facts *f = m ? facts_of(jvmti, m) : NULL;
+    if (!f)
+        return -1;
+    return __atomic_compare_exchange_n(&f->sites, &expected, p, 0, __ATOMIC_ACQ_REL,
+                                       __ATOMIC_ACQUIRE);
 }
 
 int nt_frame_class(jvmtiEnv *jvmti, int depth, char *out, size_t n)
