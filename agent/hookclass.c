@@ -71,9 +71,13 @@ typedef struct hm {
     char *desc;
     void *fn;
     char *own_name; /* malloc'd name, when name is not a table string */
+    int fast;       /* its entry has NT_I_FAST */
+    int caller;     /* the variant with the caller class argument */
 } hm;
 
-/* The natives of the hook class, in class-file order. Caller frees descs. */
+/* The natives of the hook class, in class-file order, each name and
+ * descriptor once (entries may share a hook: the eighteen Field accessors;
+ * they must then share its C function). Caller frees descs. */
 static int hook_methods(hm **out, size_t *nout)
 {
     size_t n;
@@ -88,9 +92,21 @@ static int hook_methods(hm **out, size_t *nout)
             char *d = cf_hook_descriptor(t[i].cls, t[i].method, t[i].desc, t[i].is_static, flags);
             if (!d)
                 goto fail;
+            void *fn = caller ? t[i].fn_caller : t[i].fn;
+            size_t j = 0;
+            while (j < k && !(strcmp(v[j].name, t[i].hook) == 0 && strcmp(v[j].desc, d) == 0))
+                j++;
+            if (j < k) { /* a shared hook */
+                free(d);
+                if (v[j].fn != fn || v[j].fast != ((t[i].flags & NT_I_FAST) != 0))
+                    goto fail;
+                continue;
+            }
             v[k].name = t[i].hook;
             v[k].desc = d;
-            v[k].fn = caller ? t[i].fn_caller : t[i].fn;
+            v[k].fn = fn;
+            v[k].fast = (t[i].flags & NT_I_FAST) != 0;
+            v[k].caller = caller;
             k++;
         }
     }
@@ -318,36 +334,31 @@ static long fast_methods(JNIEnv *env, jclass cls, hm **out)
     size_t n = 0;
     if (hook_methods(&all, &n) != 0)
         return -1;
-    size_t nt;
-    const nt_icpt *t = nt_icpt_table(&nt);
     hm *v = calloc(n + 1, sizeof *v);
     size_t k = 0;
     int ok = v != NULL;
-    for (size_t i = 0, j = 0; ok && i < nt; i++) {
-        int variants = (t[i].flags & NT_I_CS) ? 2 : 1;
-        for (int c = 0; ok && c < variants; c++, j++) {
-            /* the rewriter passes no caller class to the fast path (intercepts.c) */
-            if (!(t[i].flags & NT_I_FAST) || c == 1)
-                continue;
-            if (!(*env)->GetStaticMethodID(env, cls, all[j].name, all[j].desc)) {
-                clear_exception(env);
-                nt_debug("fast path: %s.%s%s is missing", NT_FAST_CLASS, all[j].name,
-                         all[j].desc);
-                ok = 0;
-                break;
-            }
-            size_t len = strlen(all[j].name) + 2;
-            v[k].own_name = malloc(len);
-            v[k].desc = all[j].desc;
-            all[j].desc = NULL; /* moved */
-            v[k].fn = all[j].fn;
-            ok = v[k].own_name != NULL;
-            if (ok) {
-                snprintf(v[k].own_name, len, "%sN", all[j].name);
-                v[k].name = v[k].own_name;
-            }
-            k++;
+    for (size_t j = 0; ok && j < n; j++) {
+        /* the rewriter passes no caller class to the fast path (intercepts.c) */
+        if (!all[j].fast || all[j].caller)
+            continue;
+        if (!(*env)->GetStaticMethodID(env, cls, all[j].name, all[j].desc)) {
+            clear_exception(env);
+            nt_debug("fast path: %s.%s%s is missing", NT_FAST_CLASS, all[j].name,
+                     all[j].desc);
+            ok = 0;
+            break;
         }
+        size_t len = strlen(all[j].name) + 2;
+        v[k].own_name = malloc(len);
+        v[k].desc = all[j].desc;
+        all[j].desc = NULL; /* moved */
+        v[k].fn = all[j].fn;
+        ok = v[k].own_name != NULL;
+        if (ok) {
+            snprintf(v[k].own_name, len, "%sN", all[j].name);
+            v[k].name = v[k].own_name;
+        }
+        k++;
     }
     if (ok) {
         v[k].name = "state";

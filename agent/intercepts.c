@@ -81,9 +81,9 @@ static const nt_icpt table[] = {
     /* Field.get* / set* -> "accessField" (GraalVM 25, PR #11839) */
 #define FIELD_FLAGS NT_I_CS | NT_I_TRACK | NT_I_PARTS | NT_I_FAST | NT_I_SKIP0
 #define FG(m, r) {"java/lang/reflect/Field", m, "(" O_ ")" r, 0, FIELD_FLAGS, \
-                  "field_" m, FN(nth_fieldAccess), FN(nth_fieldAccessC)}
+                  "fieldAccess", FN(nth_fieldAccess), FN(nth_fieldAccessC)}
 #define FS(m, v) {"java/lang/reflect/Field", m, "(" O_ v ")V", 0, FIELD_FLAGS | NT_I_SKIP1, \
-                  "field_" m, FN(nth_fieldAccess), FN(nth_fieldAccessC)},
+                  "fieldAccess", FN(nth_fieldAccess), FN(nth_fieldAccessC)},
     FG("get", O_), FG("getBoolean", "Z"), FG("getByte", "B"), FG("getChar", "C"),
     FG("getShort", "S"), FG("getInt", "I"), FG("getLong", "J"), FG("getFloat", "F"),
     FG("getDouble", "D"),

@@ -505,142 +505,15 @@ public final class NitraceFast {
         membered(CTOR_NEW_INSTANCE, decl, slot);
     }
 
-    // Field.get* / set*: (declaring class, name) as the rewritten method hands them in
-    // (the receiver and the value are not passed)
-
-    private static boolean field(Object decl, Object name) {
-        return named(FIELD, decl, name);
-    }
-
-    private static void fielded(Object decl, Object name) {
-        if (decl != null && name != null)
-            note(FIELD, decl, (String) name, null, null, 0, null, false);
-    }
+    // Field.get* / set*: (declaring class, name) as the rewritten methods hand them in
+    // (the receiver and the value are not passed); all eighteen call this one hook
 
     @DontInline
-    public static void field_get(Object d, Object n) {
-        if (field(d, n)) return;
-        field_getN(d, n);
-        fielded(d, n);
-    }
-
-    @DontInline
-    public static void field_getBoolean(Object d, Object n) {
-        if (field(d, n)) return;
-        field_getBooleanN(d, n);
-        fielded(d, n);
-    }
-
-    @DontInline
-    public static void field_getByte(Object d, Object n) {
-        if (field(d, n)) return;
-        field_getByteN(d, n);
-        fielded(d, n);
-    }
-
-    @DontInline
-    public static void field_getChar(Object d, Object n) {
-        if (field(d, n)) return;
-        field_getCharN(d, n);
-        fielded(d, n);
-    }
-
-    @DontInline
-    public static void field_getShort(Object d, Object n) {
-        if (field(d, n)) return;
-        field_getShortN(d, n);
-        fielded(d, n);
-    }
-
-    @DontInline
-    public static void field_getInt(Object d, Object n) {
-        if (field(d, n)) return;
-        field_getIntN(d, n);
-        fielded(d, n);
-    }
-
-    @DontInline
-    public static void field_getLong(Object d, Object n) {
-        if (field(d, n)) return;
-        field_getLongN(d, n);
-        fielded(d, n);
-    }
-
-    @DontInline
-    public static void field_getFloat(Object d, Object n) {
-        if (field(d, n)) return;
-        field_getFloatN(d, n);
-        fielded(d, n);
-    }
-
-    @DontInline
-    public static void field_getDouble(Object d, Object n) {
-        if (field(d, n)) return;
-        field_getDoubleN(d, n);
-        fielded(d, n);
-    }
-
-    @DontInline
-    public static void field_set(Object d, Object n) {
-        if (field(d, n)) return;
-        field_setN(d, n);
-        fielded(d, n);
-    }
-
-    @DontInline
-    public static void field_setBoolean(Object d, Object n) {
-        if (field(d, n)) return;
-        field_setBooleanN(d, n);
-        fielded(d, n);
-    }
-
-    @DontInline
-    public static void field_setByte(Object d, Object n) {
-        if (field(d, n)) return;
-        field_setByteN(d, n);
-        fielded(d, n);
-    }
-
-    @DontInline
-    public static void field_setChar(Object d, Object n) {
-        if (field(d, n)) return;
-        field_setCharN(d, n);
-        fielded(d, n);
-    }
-
-    @DontInline
-    public static void field_setShort(Object d, Object n) {
-        if (field(d, n)) return;
-        field_setShortN(d, n);
-        fielded(d, n);
-    }
-
-    @DontInline
-    public static void field_setInt(Object d, Object n) {
-        if (field(d, n)) return;
-        field_setIntN(d, n);
-        fielded(d, n);
-    }
-
-    @DontInline
-    public static void field_setLong(Object d, Object n) {
-        if (field(d, n)) return;
-        field_setLongN(d, n);
-        fielded(d, n);
-    }
-
-    @DontInline
-    public static void field_setFloat(Object d, Object n) {
-        if (field(d, n)) return;
-        field_setFloatN(d, n);
-        fielded(d, n);
-    }
-
-    @DontInline
-    public static void field_setDouble(Object d, Object n) {
-        if (field(d, n)) return;
-        field_setDoubleN(d, n);
-        fielded(d, n);
+    public static void fieldAccess(Object d, Object n) {
+        if (named(FIELD, d, n)) return;
+        fieldAccessN(d, n);
+        if (d != null && n != null)
+            note(FIELD, d, (String) n, null, null, 0, null, false);
     }
 
     // ---- arrays, Unsafe ------------------------------------------------------
@@ -784,24 +657,7 @@ public final class NitraceFast {
     private static native void invokeCallerN(Object decl, int slot, Object name, Object params,
                                              Object obj, Object caller);
     private static native void ctorNewInstanceN(Object decl, int slot, Object params);
-    private static native void field_getN(Object d, Object n);
-    private static native void field_getBooleanN(Object d, Object n);
-    private static native void field_getByteN(Object d, Object n);
-    private static native void field_getCharN(Object d, Object n);
-    private static native void field_getShortN(Object d, Object n);
-    private static native void field_getIntN(Object d, Object n);
-    private static native void field_getLongN(Object d, Object n);
-    private static native void field_getFloatN(Object d, Object n);
-    private static native void field_getDoubleN(Object d, Object n);
-    private static native void field_setN(Object d, Object n);
-    private static native void field_setBooleanN(Object d, Object n);
-    private static native void field_setByteN(Object d, Object n);
-    private static native void field_setCharN(Object d, Object n);
-    private static native void field_setShortN(Object d, Object n);
-    private static native void field_setIntN(Object d, Object n);
-    private static native void field_setLongN(Object d, Object n);
-    private static native void field_setFloatN(Object d, Object n);
-    private static native void field_setDoubleN(Object d, Object n);
+    private static native void fieldAccessN(Object d, Object n);
     private static native void arrayNew1N(Object comp, int len);
     private static native void arrayNewNN(Object comp, Object dims);
     private static native void allocateInstanceN(Object unsafe, Object cls);
