@@ -1051,14 +1051,14 @@ static load_sites *invoke_sites(JNIEnv *env, jmethodID m)
 }
 
 /* The exact record of m, whose invokevirtual positions are `invokes`: the
- * positions calling *.loadClass(String)Class. NULL: out of memory, or the
- * bytecode or pool could not be read (then invokes stays in use). */
+ * positions calling *.loadClass(String)Class; none when the bytecode or the
+ * pool cannot be read. NULL: out of memory. */
 static load_sites *exact_sites(jmethodID m, const load_sites *invokes)
 {
     jint blen = 0;
     unsigned char *code = NULL;
     if ((*JV)->GetBytecodes(JV, m, &blen, &code) != JVMTI_ERROR_NONE)
-        return NULL;
+        return sites_new(0, 1);
     jclass cls = NULL;
     jint count = 0, bytes = 0;
     unsigned char *cp = NULL;
@@ -1066,7 +1066,7 @@ static load_sites *exact_sites(jmethodID m, const load_sites *invokes)
         (*JV)->GetMethodDeclaringClass(JV, m, &cls) != JVMTI_ERROR_NONE ||
         (*JV)->GetConstantPool(JV, cls, &count, &bytes, &cp) != JVMTI_ERROR_NONE) {
         (*JV)->Deallocate(JV, code);
-        return NULL;
+        return sites_new(0, 1);
     }
     /* offsets of entries 1..count-1 */
     size_t *off = calloc((size_t)count + 1, sizeof *off);
@@ -1131,7 +1131,7 @@ static int explicit_site(JNIEnv *env, jmethodID m, jlocation bci)
             int r = site_marked(mine, bci);
             if (r && !mine->exact) {
                 load_sites *x = exact_sites(m, mine);
-                r = x ? site_marked(x, bci) : 1;
+                r = x && site_marked(x, bci);
                 free(x);
             }
             free(mine);
@@ -1145,8 +1145,10 @@ static int explicit_site(JNIEnv *env, jmethodID m, jlocation bci)
         return 0;
     if (!ls->exact) {
         load_sites *x = exact_sites(m, ls);
-        if (!x)
-            return 1; /* the pool cannot be read: an invokevirtual site counts */
+        if (!x) {
+            cache_nomem();
+            return 0;
+        }
         if (nt_method_swap_sites(JV, m, ls, x) != 1)
             free(x); /* another thread published the exact record first */
         ls = nt_method_sites(JV, m);
