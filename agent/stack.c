@@ -228,10 +228,70 @@ static void note_below(method_facts **inits, const int *init_at, int n_inits, co
     }
 }
 
+/* A <clinit> frame the thread's last walk saw, with Clojure loading at or
+ * under it (below_clojure), or NULL. While its class is being initialised
+ * the frame is still on this thread's stack (the initialising thread runs
+ * <clinit> to its end; the class is then initialised or erroneous), so the
+ * context of anything the thread does meanwhile is known without a walk:
+ * the outermost <clinit> is the one noted below that frame, Clojure is
+ * loading, and only the caller frame has to be read. (`lein version` loads
+ * its namespaces from AOT classes: most of its walks end at such a frame.) */
+static _Thread_local method_facts *walk_anchor __attribute__((tls_model("initial-exec")));
+
+static int class_initialising(jvmtiEnv *jvmti, jmethodID clinit)
+{
+    jclass cls = NULL;
+    jint status = 0;
+    int busy = (*jvmti)->GetMethodDeclaringClass(jvmti, clinit, &cls) == JVMTI_ERROR_NONE &&
+               (*jvmti)->GetClassStatus(jvmti, cls, &status) == JVMTI_ERROR_NONE &&
+               !(status & (JVMTI_CLASS_STATUS_INITIALIZED | JVMTI_CLASS_STATUS_ERROR));
+    JNIEnv *env = NULL;
+    if (cls && (*nt_g.vm)->GetEnv(nt_g.vm, (void **)&env, JNI_VERSION_1_6) == JNI_OK)
+        (*env)->DeleteLocalRef(env, cls);
+    return busy;
+}
+
+/* The context under walk_anchor, if it is still on the stack. 1: ctx filled. */
+static int anchored_context(jvmtiEnv *jvmti, int caller_depth, nt_rec_context *ctx)
+{
+    method_facts *a = walk_anchor;
+    if (!a || nt_agent_check_on()) /* check mode shows the top frames: a walk reads them */
+        return 0;
+    if (!class_initialising(jvmti, a->method)) {
+        walk_anchor = NULL;
+        return 0;
+    }
+    jvmtiFrameInfo fi;
+    jint count = 0;
+    if ((*jvmti)->GetStackTrace(jvmti, NULL, caller_depth, 1, &fi, &count) != JVMTI_ERROR_NONE ||
+        count != 1)
+        return 0;
+    const method_facts *f = facts_of(jvmti, fi.method);
+    ctx->caller_class = f ? f->cls : NULL;
+    ctx->clinit_class = __atomic_load_n(&a->below_clinit, __ATOMIC_RELAXED);
+    ctx->clojure_loading = 1;
+    return 1;
+}
+
+/* After a walk: the deepest <clinit> it saw with Clojure loading at or under
+ * it (`stop`, where it stopped, is the deepest), for anchored_context. */
+static void set_anchor(method_facts *stop, method_facts **inits, int n_inits)
+{
+    method_facts *a = NULL;
+    if (stop && __atomic_load_n(&stop->below_clojure, __ATOMIC_RELAXED))
+        a = stop;
+    for (int k = n_inits - 1; !a && k >= 0; k--)
+        if (__atomic_load_n(&inits[k]->below_clojure, __ATOMIC_RELAXED))
+            a = inits[k];
+    walk_anchor = a;
+}
+
 int nt_stack_context(jvmtiEnv *jvmti, int caller_depth, nt_rec_context *ctx)
 {
     memset(ctx, 0, sizeof *ctx);
     ctx->main_phase = nt_g.main_phase;
+    if (anchored_context(jvmti, caller_depth, ctx))
+        return 0;
     jvmtiFrameInfo frames[NT_STACK_CHUNK];
     const char *caller = NULL, *clinit = NULL;
     int depth = caller_depth, clojure = 0, last_clojure = -1;
@@ -269,6 +329,7 @@ int nt_stack_context(jvmtiEnv *jvmti, int caller_depth, nt_rec_context *ctx)
                 ctx->clinit_class = outer;
                 ctx->clojure_loading = clojure || clj;
                 walk_hint = at + 1;
+                set_anchor(f, inits, n_inits);
                 return 0;
             }
             clinit = f->cls; /* keeps the outermost (deepest) one */
@@ -283,6 +344,7 @@ int nt_stack_context(jvmtiEnv *jvmti, int caller_depth, nt_rec_context *ctx)
     }
     note_below(inits, init_at, n_inits, clinit, last_clojure, 0);
     walk_hint = depth - caller_depth > 0 ? depth - caller_depth : 1; /* the whole stack */
+    set_anchor(NULL, inits, n_inits);
     ctx->caller_class = caller;
     ctx->clinit_class = clinit;
     ctx->clojure_loading = clojure;
