@@ -1050,10 +1050,9 @@ static load_sites *invoke_sites(JNIEnv *env, jmethodID m)
     return ls;
 }
 
-/* The exact record of m, whose invokevirtual positions are `invokes`: the
- * positions calling *.loadClass(String)Class; none when the bytecode or the
- * pool cannot be read. NULL: out of memory. */
-static load_sites *exact_sites(jmethodID m, const load_sites *invokes)
+/* The exact record of m: the positions calling *.loadClass(String)Class;
+ * none when the bytecode or the pool cannot be read. NULL: out of memory. */
+static load_sites *exact_sites(jmethodID m)
 {
     jint blen = 0;
     unsigned char *code = NULL;
@@ -1062,8 +1061,7 @@ static load_sites *exact_sites(jmethodID m, const load_sites *invokes)
     jclass cls = NULL;
     jint count = 0, bytes = 0;
     unsigned char *cp = NULL;
-    if ((size_t)blen != invokes->len ||
-        (*JV)->GetMethodDeclaringClass(JV, m, &cls) != JVMTI_ERROR_NONE ||
+    if ((*JV)->GetMethodDeclaringClass(JV, m, &cls) != JVMTI_ERROR_NONE ||
         (*JV)->GetConstantPool(JV, cls, &count, &bytes, &cp) != JVMTI_ERROR_NONE) {
         (*JV)->Deallocate(JV, code);
         return sites_new(0, 1);
@@ -1089,7 +1087,7 @@ static load_sites *exact_sites(jmethodID m, const load_sites *invokes)
 #define U2(q) ((unsigned)cp[(q)] << 8 | cp[(q) + 1])
     static const char nm[] = "loadClass", ds[] = "(Ljava/lang/String;)Ljava/lang/Class;";
     for (jint i = 0; ls && i + 2 < blen; i++) {
-        if (!site_marked(invokes, i))
+        if (code[i] != 0xb6)
             continue;
         unsigned idx = (unsigned)code[i + 1] << 8 | code[i + 2];
         if (!idx || idx >= (unsigned)count || cp[off[idx]] != 10)
@@ -1127,24 +1125,16 @@ static int explicit_site(JNIEnv *env, jmethodID m, jlocation bci)
             return 0;
         }
         int swapped = nt_method_swap_sites(JV, m, NULL, mine);
-        if (swapped < 0) { /* m has no record to keep it with: answer without one */
-            int r = site_marked(mine, bci);
-            if (r && !mine->exact) {
-                load_sites *x = exact_sites(m, mine);
-                r = x && site_marked(x, bci);
-                free(x);
-            }
-            free(mine);
-            return r;
-        }
-        if (swapped == 0) /* another thread published one first */
-            free(mine);
+        if (swapped != 1)
+            free(mine); /* 0: another thread published one first */
+        if (swapped < 0) /* no record for m: its class (so its pool) cannot be read, or no memory */
+            return 0;
         ls = nt_method_sites(JV, m);
     }
     if (!site_marked(ls, bci))
         return 0;
     if (!ls->exact) {
-        load_sites *x = exact_sites(m, ls);
+        load_sites *x = exact_sites(m);
         if (!x) {
             cache_nomem();
             return 0;
