@@ -688,6 +688,10 @@ long cf_find_method(const cf_class *c, const char *name, const char *desc)
 /* ------------------------------------------------------------------ new constants */
 
 typedef struct cpx {
+    const cf_class *c;  /* the class: an entry it has already is not appended */
+    uint16_t *old;      /* open-addressing table of c's Utf8/Class/ref entries, 0 = empty */
+    size_t old_mask;    /* table size - 1 (0: not built yet) */
+    int old_oom;        /* the table could not be allocated: only appended entries are shared */
     wbuf buf;           /* serialized entries to append */
     unsigned next;      /* index the next entry gets */
     size_t n;           /* entries recorded for de-duplication */
@@ -699,16 +703,83 @@ typedef struct cpx {
 
 static void cpx_free(cpx *x)
 {
+    free(x->old);
     wb_free(&x->buf);
     free(x->off);
     free(x->len);
     free(x->idx);
 }
 
-/* Appends (or finds) an entry whose serialized form is ent[0..n). Returns its index, 0 on
+static uint32_t cpx_hash(const uint8_t *e, size_t n)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ e[i]) * 16777619u;
+    return h;
+}
+
+/* Serialized length of the class's entry idx if it is of a kind cpx_add appends (Utf8,
+ * Class, NameAndType, field and method refs), else 0. */
+static size_t cpx_old_len(const cf_class *c, unsigned idx)
+{
+    if (c->cp_off[idx] == 0)
+        return 0;
+    const uint8_t *e = c->data + c->cp_off[idx];
+    switch (e[0]) {
+    case TAG_UTF8: return 3 + ((size_t)e[1] << 8 | e[2]);
+    case TAG_CLASS: return 3;
+    case TAG_NAMEANDTYPE:
+    case TAG_FIELDREF:
+    case TAG_METHODREF:
+    case TAG_IMETHODREF: return 5;
+    default: return 0;
+    }
+}
+
+/* Index of an entry of the class equal to ent[0..n), 0 if none. New constants reuse the
+ * class's own entries: when RetransformClasses merges the new pool into the old one, an
+ * entry at its old index costs one comparison, an appended one a scan of the whole old
+ * pool (ConstantPool::find_matching_entry) — 1 611 entries for java.lang.Class. */
+static unsigned cpx_find_old(cpx *x, const uint8_t *ent, size_t n)
+{
+    const cf_class *c = x->c;
+    if (!c || x->old_oom)
+        return 0;
+    if (!x->old_mask) {
+        size_t size = 64;
+        while (size < 2u * c->cp_count)
+            size *= 2;
+        x->old = calloc(size, sizeof *x->old);
+        if (!x->old) {
+            x->old_oom = 1;
+            return 0;
+        }
+        x->old_mask = size - 1;
+        for (unsigned i = 1; i < c->cp_count; i++) {
+            size_t len = cpx_old_len(c, i);
+            if (!len)
+                continue;
+            size_t h = cpx_hash(c->data + c->cp_off[i], len) & x->old_mask;
+            while (x->old[h])
+                h = (h + 1) & x->old_mask;
+            x->old[h] = (uint16_t)i;
+        }
+    }
+    for (size_t h = cpx_hash(ent, n) & x->old_mask; x->old[h]; h = (h + 1) & x->old_mask) {
+        unsigned i = x->old[h];
+        if (cpx_old_len(c, i) == n && memcmp(c->data + c->cp_off[i], ent, n) == 0)
+            return i;
+    }
+    return 0;
+}
+
+/* Finds or appends an entry whose serialized form is ent[0..n). Returns its index, 0 on
  * failure (out of memory or constant pool full). */
 static unsigned cpx_add(cpx *x, const uint8_t *ent, size_t n)
 {
+    unsigned found = cpx_find_old(x, ent, n);
+    if (found)
+        return found;
     for (size_t i = 0; i < x->n; i++)
         if (x->len[i] == n && memcmp(x->buf.d + x->off[i], ent, n) == 0)
             return x->idx[i];
@@ -1179,6 +1250,7 @@ cf_status cf_instrument(const cf_class *c, const char *hook_class, const cf_hook
     if (applied == 0)
         goto out;
 
+    x.c = c;
     x.next = c->cp_count;
     unsigned hook_cls = cpx_ref(&x, TAG_CLASS, cpx_utf8(&x, hook_class), 0, 0);
     if (!hook_cls) {
