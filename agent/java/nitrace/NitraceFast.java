@@ -27,6 +27,9 @@
  * method that calls one stays small enough for the JIT to inline it into the
  * program's code, which @CallerSensitive methods need for
  * Reflection.getCallerClass() to be an intrinsic rather than a stack walk.
+ * The five that receive the program's varargs array (the typed Class queries,
+ * Array.newInstance with dimensions) are inlined instead, and keep the array
+ * away from every call (see "Class queries").
  *
  * Defined by the agent with the boot loader (class-file version 52, no
  * nestmates), its natives bound with RegisterNatives. Compiled at build time
@@ -281,36 +284,115 @@ public final class NitraceFast {
             note(kind, self, (String) name, null, (Object[]) params, 0, null, false);
     }
 
+    // The four queries that take a parameter-types array are not @DontInline:
+    // inlined into the JDK method, their entry hands the non-inlined lookup
+    // (typed) the array's length and first PARTS elements, and the native the
+    // elements copied into a new array (types), never the caller's array. An
+    // array passed to a call the JIT does not inline must be allocated, and the
+    // JDK's search through it is no longer optimised: `getMethod` + `invoke` in a
+    // loop cost 190 ns per iteration on JDK 25 that way, 105 without the agent
+    // (bench/agent, `MethodInvoke`). An array longer than PARTS goes as it is. The
+    // natives are called from the entry itself: their caller frame stays at the
+    // depth the C hooks read (agent/hooks.c hook_depth).
+
+    private static final int PARTS = 3;
+
+    private static Object part(Object[] p, int n, int i) {
+        return i < n ? p[i] : null;
+    }
+
+    /** seen() for a query of (receiver, name, parameter types) given as parts:
+     * false when the native must see it because a key part is null. */
     @DontInline
+    private static boolean typed(int kind, Object self, Object name, boolean named, int n,
+                                 Object a, Object b, Object c, Object[] all) {
+        if (self == null || (named && name == null))
+            return false;
+        if (all != null)
+            return seen(kind, self, (String) name, null, all, 0, null);
+        int h = base(kind, self, 0);
+        if (name != null)
+            h ^= ((String) name).hashCode();
+        if (n > 0)
+            h = h * 0x165667B1 ^ System.identityHashCode(a);
+        if (n > 1)
+            h = h * 0x165667B1 ^ System.identityHashCode(b);
+        if (n > 2)
+            h = h * 0x165667B1 ^ System.identityHashCode(c);
+        int i = index(h);
+        E[] t = TABLE;
+        E e = t[i];
+        if (e == null || e.hash != h)
+            e = t[i ^ 1];
+        return e != null && e.hash == h && e.kind == kind && e.pn == n && same(e.x, self)
+                && sameString(e.s1, (String) name) && (n < 1 || same(e.p[0], a))
+                && (n < 2 || same(e.p[1], b)) && (n < 3 || same(e.p[2], c));
+    }
+
+    /** The parameter types a miss hands the native: all, or the parts in a new
+     * array (null for n = -1: the program passed null); HIT, so that the native
+     * is not called, when that array cannot be allocated. */
+    @DontInline
+    private static Object types(int n, Object a, Object b, Object c, Object[] all) {
+        if (all != null || n < 0)
+            return all;
+        try {
+            Class<?>[] p = new Class<?>[n];
+            if (n > 0)
+                p[0] = (Class<?>) a;
+            if (n > 1)
+                p[1] = (Class<?>) b;
+            if (n > 2)
+                p[2] = (Class<?>) c;
+            return p;
+        } catch (Throwable e) {
+            return HIT; // out of memory: this call goes unrecorded, a later one is not
+        }
+    }
+
+    private static final Object HIT = new Object();
+
+    /** HIT when the cache has the query, else the parameter types to hand the
+     * native. Inlined into the entry like part(). */
+    private static Object typedLookup(int kind, Object self, Object name, boolean named,
+                                      Object params) {
+        Object[] p = (Object[]) params;
+        int n = p == null ? -1 : p.length;
+        Object a = part(p, n, 0), b = part(p, n, 1), c = part(p, n, 2);
+        Object[] all = n > PARTS ? p : null;
+        return typed(kind, self, name, named, n, a, b, c, all) ? HIT : types(n, a, b, c, all);
+    }
+
     public static void getMethod(Object self, Object name, Object params) {
-        if (query(GET_METHOD, self, name, true, params))
+        Object q = typedLookup(GET_METHOD, self, name, true, params);
+        if (q == HIT)
             return;
-        getMethodN(self, name, params);
-        queried(GET_METHOD, self, name, true, params);
+        getMethodN(self, name, q);
+        queried(GET_METHOD, self, name, true, q);
     }
 
-    @DontInline
     public static void getDeclaredMethod(Object self, Object name, Object params) {
-        if (query(GET_DECLARED_METHOD, self, name, true, params))
+        Object q = typedLookup(GET_DECLARED_METHOD, self, name, true, params);
+        if (q == HIT)
             return;
-        getDeclaredMethodN(self, name, params);
-        queried(GET_DECLARED_METHOD, self, name, true, params);
+        getDeclaredMethodN(self, name, q);
+        queried(GET_DECLARED_METHOD, self, name, true, q);
     }
 
-    @DontInline
     public static void getConstructor(Object self, Object params) {
-        if (query(GET_CONSTRUCTOR, self, null, false, params))
+        Object q = typedLookup(GET_CONSTRUCTOR, self, null, false, params);
+        if (q == HIT)
             return;
-        getConstructorN(self, params);
-        queried(GET_CONSTRUCTOR, self, null, false, params);
+        getConstructorN(self, q);
+        queried(GET_CONSTRUCTOR, self, null, false, q);
     }
 
-    @DontInline
     public static void getDeclaredConstructor(Object self, Object params) {
-        if (query(GET_DECLARED_CONSTRUCTOR, self, null, false, params))
+        Object q = typedLookup(GET_DECLARED_CONSTRUCTOR, self, null, false, params);
+        if (q == HIT)
             return;
-        getDeclaredConstructorN(self, params);
-        queried(GET_DECLARED_CONSTRUCTOR, self, null, false, params);
+        getDeclaredConstructorN(self, q);
+        queried(GET_DECLARED_CONSTRUCTOR, self, null, false, q);
     }
 
     @DontInline
@@ -527,15 +609,32 @@ public final class NitraceFast {
             note(ARRAY_NEW, comp, null, null, null, 1, null, false);
     }
 
-    @DontInline
+    /** Inlined like the typed queries' entries: the native gets a new array of
+     * as many dimensions (all it reads), never the program's varargs array.
+     * Without a component class or with 0 or over 255 dimensions the JDK throws
+     * and the native would record nothing. */
     public static void arrayNewN(Object comp, Object dims) {
         int n = dims == null ? 0 : ((int[]) dims).length;
-        boolean ok = comp != null && n > 0 && n <= 255;
-        if (ok && seen(ARRAY_NEW, comp, null, null, null, n, null))
+        if (comp == null || n <= 0 || n > 255)
             return;
-        arrayNewNN(comp, dims);
-        if (ok)
-            note(ARRAY_NEW, comp, null, null, null, n, null, false);
+        Object d = dimsMiss(comp, n);
+        if (d == null)
+            return;
+        arrayNewNN(comp, d);
+        note(ARRAY_NEW, comp, null, null, null, n, null, false);
+    }
+
+    /** null when the cache has (comp, n) or the array cannot be allocated,
+     * else an int[n] for the native. */
+    @DontInline
+    private static Object dimsMiss(Object comp, int n) {
+        if (seen(ARRAY_NEW, comp, null, null, null, n, null))
+            return null;
+        try {
+            return new int[n];
+        } catch (Throwable e) {
+            return null;
+        }
     }
 
     @DontInline

@@ -2,8 +2,9 @@
 # The agent's Java fast path (agent/java/nitrace/NitraceFast.java): it is on, the program's output
 # is unchanged, and what it caches loses nothing (fixtures/fastpath/Main.java): accesses the JDK
 # makes first from callers the filters drop are recorded again when the program makes them, fresh
-# Method copies are one access, and a class loader whose classes were accessed thousands of times
-# is still garbage-collected.
+# Method copies are one access, a class loader whose classes were accessed thousands of times
+# is still garbage-collected, and queries with parameter-type arrays of every shape record each
+# overload.
 #   fastpath.sh LIBNITRACE NITRACE JDK_HOME WORK_DIR JNI_LIB
 . "$(dirname "$0")/common.sh"
 
@@ -48,6 +49,23 @@ want("fixtures.fastpath.Plugin", "work", "methods", ["int"])
 want("fixtures.fastpath.Plugin", "base", "fields")
 want("fixtures.fastpath.Plugin", "<init>", "methods", [])
 want("fixtures.fastpath.Plugin[]")
+def want_member(cls, what, params):
+    e = refl.get(cls, {})
+    if not [m for k in ("methods", "queriedMethods") for m in e.get(k, [])
+            if m.get("name") == what and m.get("parameterTypes") == params]:
+        missing.append("%s %s%s" % (cls, what, params))
+S = "fixtures.fastpath.Main$Shapes"
+for ps in ([], ["int"], ["int", "long", "java.lang.String"], ["int", "long", "java.lang.Object"],
+           ["int", "long", "java.lang.String", "java.lang.Object"],
+           ["int", "long", "java.lang.String", "java.lang.Integer"]):
+    want_member(S, "m", ps)
+for ps in (["int", "long", "java.lang.String"], ["int", "long", "java.lang.Object"]):
+    want_member(S, "d", ps)
+for ps in ([], ["int"], ["int", "long", "java.lang.String", "java.lang.Object"],
+           ["int", "long", "java.lang.String", "java.lang.Integer"]):
+    want_member(S, "<init>", ps)
+want("fixtures.fastpath.Main$Cell[][]")
+want("fixtures.fastpath.Main$Cell[][][]")
 res = json.load(open(d + "/resource-config.json"))
 globs = [g.get("glob") for g in res.get("globs", [])]
 pats = [p.get("pattern") for p in res.get("resources", {}).get("includes", [])]
