@@ -48,6 +48,11 @@ void nt_leave(void);
 extern _Thread_local int nt_hook_state __attribute__((tls_model("initial-exec")));
 
 /* ---- stack helpers (agent/stack.c) ---------------------------------------- */
+/* The method and bytecode index of the current thread's frame at `depth`
+ * (0 = top): 0, or -1 when there is none. One JVMTI GetFrameLocation, which
+ * walks to that frame and stops (a one-frame GetStackTrace walks one frame
+ * further). */
+int nt_frame_at(jvmtiEnv *jvmti, int depth, jmethodID *method, jlocation *location);
 /* Name (Java syntax, "a.b.C$D") of the declaring class of the frame at
  * `depth` of the current thread (0 = top). Returns 0 and writes into out,
  * or -1 when there is no such frame. Uses only JVMTI (no JNI upcalls). */

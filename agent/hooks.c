@@ -5,7 +5,7 @@
  * class identities as JVMTI tags, string characters via GetStringRegion into
  * a stack buffer, (class, slot) of reflected members) and of where it comes from (the caller class
  * handed in by the rewritten @CallerSensitive method, or else the caller
- * frame's jmethodID from a one-frame GetStackTrace) and looks it up in a
+ * frame's jmethodID from JVMTI GetFrameLocation) and looks it up in a
  * striped set. A hit (a hot loop repeating the same access) ends there: no
  * allocation, no upcall, no full stack walk. Only a first sighting builds
  * names (JVMTI), walks the stack for the context (nt_stack_context) and hands
@@ -186,11 +186,8 @@ static _Thread_local jmethodID who_method __attribute__((tls_model("initial-exec
  * is 0 and the intercepted method 1). */
 static void k_frame(key *k, int depth)
 {
-    jvmtiFrameInfo fi;
-    jint count = 0;
-    if ((*JV)->GetStackTrace(JV, NULL, depth, 1, &fi, &count) == JVMTI_ERROR_NONE && count == 1)
-        who_method = fi.method;
-    else
+    jlocation loc;
+    if (nt_frame_at(JV, depth, &who_method, &loc) != 0)
         who_method = NULL;
     k_u64(k, (uint64_t)(uintptr_t)who_method); /* record() reads the caller from it */
 }
@@ -1150,18 +1147,17 @@ void JNICALL nth_loadClass(JNIEnv *env, jclass h UNUSED, jobject loader UNUSED, 
 {
     if (!name || !nt_enter())
         return;
-    jvmtiFrameInfo fi;
-    jint count = 0;
-    if ((*JV)->GetStackTrace(JV, NULL, 2, 1, &fi, &count) != JVMTI_ERROR_NONE || count != 1 ||
-        !explicit_site(env, fi.method, fi.location)) {
+    jmethodID m;
+    jlocation loc;
+    if (nt_frame_at(JV, 2, &m, &loc) != 0 || !explicit_site(env, m, loc)) {
         done(env); /* no Java caller (the VM loading a class), or not an explicit call */
         return;
     }
     key k;
     k_init(&k, "loadClass");
     k_str(&k, env, name);
-    k_u64(&k, (uint64_t)(uintptr_t)fi.method);
-    k_u64(&k, (uint64_t)fi.location);
+    k_u64(&k, (uint64_t)(uintptr_t)m);
+    k_u64(&k, (uint64_t)loc);
     if (first_sighting(k))
         record_named(env, "loadClass", "java.lang.ClassLoader", NULL, 1, name, by_frame(2));
     done(env);

@@ -172,13 +172,21 @@ int nt_method_swap_sites(jvmtiEnv *jvmti, jmethodID m, void *expected, void *p)
                                        __ATOMIC_ACQUIRE);
 }
 
+int nt_frame_at(jvmtiEnv *jvmti, int depth, jmethodID *method, jlocation *location)
+{
+    return (*jvmti)->GetFrameLocation(jvmti, NULL, depth, method, location) == JVMTI_ERROR_NONE &&
+                   *method
+               ? 0
+               : -1;
+}
+
 int nt_frame_class(jvmtiEnv *jvmti, int depth, char *out, size_t n)
 {
-    jvmtiFrameInfo fi;
-    jint count = 0;
-    if ((*jvmti)->GetStackTrace(jvmti, NULL, depth, 1, &fi, &count) != JVMTI_ERROR_NONE || count < 1)
+    jmethodID m;
+    jlocation loc;
+    if (nt_frame_at(jvmti, depth, &m, &loc) != 0)
         return -1;
-    const method_facts *f = facts_of(jvmti, fi.method);
+    const method_facts *f = facts_of(jvmti, m);
     if (!f)
         return -1;
     snprintf(out, n, "%s", f->cls);
@@ -261,12 +269,11 @@ static int anchored_context(jvmtiEnv *jvmti, int caller_depth, nt_rec_context *c
         walk_anchor = NULL;
         return 0;
     }
-    jvmtiFrameInfo fi;
-    jint count = 0;
-    if ((*jvmti)->GetStackTrace(jvmti, NULL, caller_depth, 1, &fi, &count) != JVMTI_ERROR_NONE ||
-        count != 1)
+    jmethodID m;
+    jlocation loc;
+    if (nt_frame_at(jvmti, caller_depth, &m, &loc) != 0)
         return 0;
-    const method_facts *f = facts_of(jvmti, fi.method);
+    const method_facts *f = facts_of(jvmti, m);
     ctx->caller_class = f ? f->cls : NULL;
     ctx->clinit_class = __atomic_load_n(&a->below_clinit, __ATOMIC_RELAXED);
     ctx->clojure_loading = 1;
