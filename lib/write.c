@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -1255,7 +1256,7 @@ static nt_status check_target(out_file *f, nt_diags *d)
     nt_diags rd;
     nt_diags_init(&rd);
     nt_status st_read = nt_read_whole_file(f->path, 0, &data, &len, &rd);
-    if (st_read == NT_OK && len == f->len && memcmp(data, f->text, len) == 0) {
+    if (st_read == NT_OK && f->text && len == f->len && memcmp(data, f->text, len) == 0) {
         /* Exactly the text this writer produces: it parses, and it stays. */
         f->unchanged = 1;
         free(data);
@@ -1287,9 +1288,38 @@ static nt_status check_target(out_file *f, nt_diags *d)
     nt_diags_free(&rd);
     return nt_diag_add(d, NT_ERR_REFUSED, f->path, 0, 0,
                        "fix or move it; nitrace never overwrites a file it cannot parse",
-                       "refusing to write %s: the existing file %s as %s", f->path,
+                       "refusing to %s %s: the existing file %s as %s",
+                       f->text ? "write" : "remove", f->path,
                        st_read == NT_OK ? "does not parse" : "cannot be read",
                        nt_file_kind_name(f->kind));
+}
+
+/* The config files of dir that this write does not produce but native-image
+ * would read together with it (the other layout's, a combined file the
+ * legacy layout no longer needs): appended to gone (path set, text NULL). */
+static size_t obsolete_files(const char *dir, const out_file *files, size_t n, out_file *gone,
+                             nt_status *st, nt_diags *d)
+{
+    static const nt_file_kind all[] = {NT_FILE_REFLECT,       NT_FILE_JNI,   NT_FILE_RESOURCE,
+                                       NT_FILE_PROXY,         NT_FILE_SERIALIZATION,
+                                       NT_FILE_PREDEFINED,    NT_FILE_COMBINED};
+    size_t ng = 0;
+    for (size_t k = 0; k < sizeof all / sizeof all[0] && *st == NT_OK; k++) {
+        size_t i = 0;
+        while (i < n && files[i].kind != all[k])
+            i++;
+        if (i < n)
+            continue;
+        char *path = nt_path_join(dir, nt_file_kind_name(all[k]));
+        struct stat sb;
+        if (!path)
+            *st = nt_diag_add(d, NT_ERR_NOMEM, dir, 0, 0, "", "out of memory");
+        else if (lstat(path, &sb) == 0)
+            gone[ng++] = (out_file){all[k], PART_FULL, path, NULL, 0, 0};
+        else
+            free(path);
+    }
+    return ng;
 }
 
 nt_status nt_write_dir(const nt_config *c, const char *dir, nt_format fmt, nt_diags *d)
@@ -1334,13 +1364,18 @@ nt_status nt_write_dir(const nt_config *c, const char *dir, nt_format fmt, nt_di
         else if (!files[i].path)
             st = nt_diag_add(d, NT_ERR_NOMEM, dir, 0, 0, "", "out of memory");
     }
-    /* 2. The directory, then every existing target must parse. */
+    /* 2. The directory, then every existing target, and every file this write
+     *    makes obsolete, must parse. */
+    out_file gone[8];
+    size_t ng = 0;
     if (st == NT_OK)
         st = nt_mkdir_p(dir, d);
+    if (st == NT_OK)
+        ng = obsolete_files(dir, files, n, gone, &st, d);
     if (st == NT_OK) {
         nt_status refused = NT_OK;
-        for (size_t i = 0; i < n; i++) {
-            nt_status r = check_target(&files[i], d);
+        for (size_t i = 0; i < n + ng; i++) {
+            nt_status r = check_target(i < n ? &files[i] : &gone[i - n], d);
             if (r == NT_ERR_NOMEM) {
                 refused = r;
                 break;
@@ -1350,18 +1385,33 @@ nt_status nt_write_dir(const nt_config *c, const char *dir, nt_format fmt, nt_di
         }
         st = refused;
     }
-    /* 3. Write, then flush the directory once. */
+    /* 3. Write, remove the obsolete files, then flush the directory once. */
     const char *last = NULL;
     for (size_t i = 0; i < n && st == NT_OK; i++)
         if (!files[i].unchanged) {
             st = nt_atomic_write_in(dir, files[i].path, files[i].text, files[i].len, d);
             last = files[i].path;
         }
+    for (size_t i = 0; i < ng && st == NT_OK; i++) {
+        if (unlink(gone[i].path) != 0 && errno != ENOENT) {
+            st = nt_diag_add(d, NT_ERR_WRITE, gone[i].path, 0, 0, "remove it by hand",
+                             "cannot remove the earlier %s, which native-image would read "
+                             "together with the files just written: %s",
+                             nt_file_kind_name(gone[i].kind), strerror(errno));
+            break;
+        }
+        nt_diag_warn(d, gone[i].path, 0, 0,
+                     "removed: native-image would have read this earlier file together with "
+                     "the configuration just written");
+        last = gone[i].path;
+    }
     if (st == NT_OK && last)
         st = nt_fsync_dir(dir, last, d);
     for (size_t i = 0; i < n; i++) {
         free(files[i].text);
         free(files[i].path);
     }
+    for (size_t i = 0; i < ng; i++)
+        free(gone[i].path);
     return st;
 }

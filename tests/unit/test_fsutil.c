@@ -217,10 +217,68 @@ static void test_write_dir_refuses_unparsable(void)
     rm_tmpdir();
 }
 
+/* A write leaves no config file native-image would read together with it:
+ * the other layout's files and a combined file the legacy layout no longer
+ * needs are removed, once they parse. */
+static void test_write_dir_removes_obsolete(void)
+{
+    make_tmpdir();
+    char comb[256], refl[256], jni[256];
+    path_in(comb, sizeof comb, "reachability-metadata.json");
+    path_in(refl, sizeof refl, "reflect-config.json");
+    path_in(jni, sizeof jni, "jni-config.json");
+    put(comb, "{\"reflection\": [{\"type\": \"a.A\"}, {\"type\": \"b.B\"}]}\n");
+    nt_config *c = nt_config_new();
+    NT_CHECK(nt_typeset_get_class(&c->reflection, "b.B", NULL, 1) != NULL);
+    nt_diags d;
+    nt_diags_init(&d);
+    NT_CHECK(nt_write_dir(c, g_dir, NT_FORMAT_LEGACY, &d) == NT_OK);
+    NT_CHECK(access(comb, F_OK) != 0);
+    NT_CHECK(d.count == 1 && d.items[0].code == NT_OK && strcmp(d.items[0].file, comb) == 0 &&
+             strstr(d.items[0].msg, "removed") != NULL);
+    NT_CHECK(count_named(g_dir, ".json") == 6);
+    char *s = get(refl);
+    NT_CHECK(s && strstr(s, "b.B") && !strstr(s, "a.A"));
+    free(s);
+
+    /* combined now: the six legacy files go */
+    nt_diags_free(&d);
+    nt_diags_init(&d);
+    NT_CHECK(nt_write_dir(c, g_dir, NT_FORMAT_COMBINED, &d) == NT_OK);
+    NT_CHECK(count_named(g_dir, ".json") == 1 && access(comb, F_OK) == 0);
+    NT_CHECK(d.count == 6 && d.warnings == 6);
+
+    /* one that does not parse is refused, and nothing is written or removed */
+    put(jni, "[ oops");
+    nt_config *c2 = nt_config_new();
+    NT_CHECK(nt_typeset_get_class(&c2->reflection, "c.C", NULL, 1) != NULL);
+    nt_diags_free(&d);
+    nt_diags_init(&d);
+    s = get(comb);
+    NT_CHECK(nt_write_dir(c2, g_dir, NT_FORMAT_COMBINED, &d) == NT_ERR_REFUSED);
+    char *after = get(comb);
+    NT_CHECK_STR(after, s);
+    free(after);
+    free(s);
+    s = get(jni);
+    NT_CHECK_STR(s, "[ oops");
+    free(s);
+    int found = 0;
+    for (size_t i = 0; i < d.count; i++)
+        found |= d.items[i].code == NT_ERR_REFUSED && strcmp(d.items[i].file, jni) == 0 &&
+                 strstr(d.items[i].msg, "refusing to remove") != NULL;
+    NT_CHECK(found);
+    nt_diags_free(&d);
+    nt_config_free(c);
+    nt_config_free(c2);
+    rm_tmpdir();
+}
+
 int main(void)
 {
     NT_RUN(test_replace_and_create);
     NT_RUN(test_failures_leave_target);
     NT_RUN(test_write_dir_refuses_unparsable);
+    NT_RUN(test_write_dir_removes_obsolete);
     NT_DONE();
 }
