@@ -238,7 +238,18 @@ nt_status nt_mkdir_p(const char *dir, nt_diags *d)
         if (*s == '/' || last) {
             char saved = *s;
             *s = '\0';
-            if (mkdir(p, 0777) < 0 && errno != EEXIST) {
+            if (mkdir(p, 0777) == 0) {
+                /* the new entry is durable only once its parent is flushed: without it a
+                 * crash could take the directory away with the files fsynced into it */
+                char *slash = strrchr(p, '/');
+                if (!slash) {
+                    (void)nt_fsync_dir(".", dir, NULL);
+                } else {
+                    *slash = '\0';
+                    (void)nt_fsync_dir(slash == p ? "/" : p, dir, NULL);
+                    *slash = '/';
+                }
+            } else if (errno != EEXIST) {
                 int e = errno;
                 nt_status r = nt_diag_add(d, NT_ERR_WRITE, dir, 0, 0, errno_hint(e),
                                           "cannot create directory %s: %s", p, strerror(e));
