@@ -34,10 +34,16 @@ struct nt_sink {
     const nt_filter_set *filters;
     nt_config *omit;          /* union of the config-to-omit dirs; NULL: none */
     char *lock_path;          /* DIR/.lock */
-    int own_lock;             /* we created DIR/.lock */
+    int own_lock;             /* we created DIR/.lock ... */
+    dev_t lock_dev;           /* ... which is this file */
+    ino_t lock_ino;
     char *meta_dir;           /* DIR/.nitrace */
     char *flock_path;         /* DIR/.nitrace/lock */
+    char *writers_path;       /* DIR/.nitrace/writers ... */
+    int writers_fd;           /* ... flocked for the sink's life (see take_mode_lock), or -1 */
     char *prov_path;          /* DIR/.nitrace/provenance.json */
+    struct stat prov_written; /* config-output-dir: that file as our last write left it ... */
+    int prov_known;           /* ... once there was one */
     int flushed;              /* a flush succeeded ... */
     unsigned long last_gen;   /* ... at this recorder generation */
     nt_map reported;          /* diagnostics already given (keys), see pass_diags */
@@ -141,6 +147,52 @@ static int process_alive(long pid)
     return kill((pid_t)pid, 0) == 0 || errno == EPERM;
 }
 
+/* The .lock files this process holds (device and inode), so that a lock
+ * naming this process's own pid is told apart: held by another sink of this
+ * process, or left by an earlier process that had the same pid (a container
+ * restarted after a SIGKILL runs java with the same pid again, often 1). */
+enum { OWN_LOCKS = 16 };
+static struct {
+    dev_t dev;
+    ino_t ino;
+} own_locks[OWN_LOCKS];
+static size_t n_own_locks;
+static pthread_mutex_t own_locks_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void own_lock_note(const struct stat *st, int add)
+{
+    pthread_mutex_lock(&own_locks_mu);
+    for (size_t i = 0; i < n_own_locks; i++)
+        if (own_locks[i].dev == st->st_dev && own_locks[i].ino == st->st_ino) {
+            if (!add)
+                own_locks[i] = own_locks[--n_own_locks];
+            pthread_mutex_unlock(&own_locks_mu);
+            return;
+        }
+    if (add && n_own_locks < OWN_LOCKS) {
+        own_locks[n_own_locks].dev = st->st_dev;
+        own_locks[n_own_locks++].ino = st->st_ino;
+    }
+    pthread_mutex_unlock(&own_locks_mu);
+}
+
+/* pid names a process that may be writing: alive, and for this process's
+ * own pid, one of its own sinks holds the lock file at path. */
+static int lock_holder_alive(long pid, const char *path)
+{
+    if (pid != (long)getpid())
+        return process_alive(pid);
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return 0;
+    int held = 0;
+    pthread_mutex_lock(&own_locks_mu);
+    for (size_t i = 0; i < n_own_locks; i++)
+        held |= own_locks[i].dev == st.st_dev && own_locks[i].ino == st.st_ino;
+    pthread_mutex_unlock(&own_locks_mu);
+    return held;
+}
+
 static nt_status take_output_lock(nt_sink *s, nt_diags *d)
 {
     /* .nitrace/lock serializes the check-and-replace of a stale .lock
@@ -159,7 +211,14 @@ static nt_status take_output_lock(nt_sink *s, nt_diags *d)
                 w = write(fd, pid, (size_t)n);
             while (w < 0 && errno == EINTR);
             int e = errno;
+            struct stat lst;
+            int have_stat = fstat(fd, &lst) == 0;
             close(fd);
+            if (w == n && have_stat) {
+                s->lock_dev = lst.st_dev;
+                s->lock_ino = lst.st_ino;
+                own_lock_note(&lst, 1);
+            }
             if (w != n) {
                 unlink(s->lock_path);
                 st = nt_diag_add(d, NT_ERR_WRITE, s->lock_path, 0, 0,
@@ -188,7 +247,7 @@ static nt_status take_output_lock(nt_sink *s, nt_diags *d)
                              s->dir);
             break;
         }
-        if (process_alive(pid)) {
+        if (lock_holder_alive(pid, s->lock_path)) {
             st = nt_diag_add(d, NT_ERR_REFUSED, s->lock_path, 0, 0,
                              "use config-merge-dir to let several JVMs share a directory, or give "
                              "each process its own (config-output-dir=DIR/{pid})",
@@ -199,10 +258,17 @@ static nt_status take_output_lock(nt_sink *s, nt_diags *d)
                              s->dir, pid);
             break;
         }
-        nt_diag_warn(d, s->lock_path, 0, 0,
-                     "replacing the stale lock file of process %ld, which no longer runs "
-                     "(it ended without removing it)",
-                     pid);
+        if (pid == (long)getpid())
+            nt_diag_warn(d, s->lock_path, 0, 0,
+                         "replacing the stale lock file of process %ld: that is this process's "
+                         "own number, left by an earlier process that had it (it ended without "
+                         "removing the file)",
+                         pid);
+        else
+            nt_diag_warn(d, s->lock_path, 0, 0,
+                         "replacing the stale lock file of process %ld, which no longer runs "
+                         "(it ended without removing it)",
+                         pid);
         if (unlink(s->lock_path) != 0 && errno != ENOENT) {
             st = nt_diag_add(d, NT_ERR_WRITE, s->lock_path, 0, 0, "delete it by hand",
                              "cannot remove the stale lock file: %s", strerror(errno));
@@ -213,13 +279,60 @@ static nt_status take_output_lock(nt_sink *s, nt_diags *d)
     return st;
 }
 
+/* An output JVM and a merge JVM on one directory: the output JVM replaces
+ * the files with its own config at each write, so what the merge JVM added
+ * would be lost. DIR/.nitrace/writers is flocked for a sink's whole life,
+ * shared by merge sinks and exclusively by an output sink: the one that comes
+ * second is refused. Where the file cannot be made, a sink goes on without
+ * it (its writes report the directory); where flock(2) is not supported, an
+ * output sink does (a merge sink needs flock for every write anyway). */
+static nt_status take_mode_lock(nt_sink *s, nt_diags *d)
+{
+    int fd = open(s->writers_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return NT_OK; /* a directory nothing can be written to: the writes report it */
+    int r;
+    do
+        r = flock(fd, (s->merge ? LOCK_SH : LOCK_EX) | LOCK_NB);
+    while (r != 0 && errno == EINTR);
+    if (r == 0) {
+        s->writers_fd = fd;
+        return NT_OK;
+    }
+    int e = errno;
+    close(fd);
+    if (e != EWOULDBLOCK)
+        return s->merge ? nt_diag_add(d, NT_ERR_WRITE, s->writers_path, 0, 0,
+                                      "the file system must support flock(2) for "
+                                      "config-merge-dir",
+                                      "cannot lock: %s", strerror(e))
+                        : NT_OK;
+    if (s->merge)
+        return nt_diag_add(d, NT_ERR_REFUSED, s->writers_path, 0, 0,
+                           "wait for that JVM to end, or let it use config-merge-dir too",
+                           "Output directory '%s' is being written by another JVM with "
+                           "config-output-dir, which replaces its files at every write: what "
+                           "this JVM merged into it would be lost",
+                           s->dir);
+    return nt_diag_add(d, NT_ERR_REFUSED, s->writers_path, 0, 0,
+                       "use config-merge-dir here too, or another directory",
+                       "Output directory '%s' is being merged into by another JVM "
+                       "(config-merge-dir): writing it with config-output-dir would replace "
+                       "what that JVM adds",
+                       s->dir);
+}
+
 static void release_output_lock(nt_sink *s)
 {
     if (!s->own_lock)
         return;
-    /* remove it only while it still names us */
-    if (read_lock_pid(s->lock_path) == (long)getpid())
+    /* remove it only while it is still the file we created */
+    struct stat st;
+    if (stat(s->lock_path, &st) == 0 && st.st_dev == s->lock_dev && st.st_ino == s->lock_ino &&
+        read_lock_pid(s->lock_path) == (long)getpid())
         unlink(s->lock_path);
+    struct stat mine = {.st_dev = s->lock_dev, .st_ino = s->lock_ino};
+    own_lock_note(&mine, 0);
     s->own_lock = 0;
 }
 
@@ -286,6 +399,9 @@ void nt_sink_close(nt_sink *s)
     if (!s)
         return;
     release_output_lock(s);
+    if (s->writers_fd >= 0)
+        close(s->writers_fd); /* releases its flock */
+    free(s->writers_path);
     free(s->dir);
     free(s->trace_path);
     free(s->lock_path);
@@ -313,6 +429,7 @@ nt_sink *nt_sink_open(const nt_sink_opts *o, nt_diags *d)
         nomem(d, NULL);
         return NULL;
     }
+    s->writers_fd = -1;
     nt_map_init(&s->reported);
     s->merge = o->merge != 0;
     s->format = o->format;
@@ -324,6 +441,7 @@ nt_sink *nt_sink_open(const nt_sink_opts *o, nt_diags *d)
     } else if (!(s->dir = strdup(o->dir)) || !(s->lock_path = nt_path_join(o->dir, ".lock")) ||
                !(s->meta_dir = nt_path_join(o->dir, ".nitrace")) ||
                !(s->flock_path = nt_path_join(s->meta_dir, "lock")) ||
+               !(s->writers_path = nt_path_join(s->meta_dir, "writers")) ||
                !(s->prov_path = nt_path_join(s->meta_dir, "provenance.json"))) {
         st = nomem(d, NULL);
     }
@@ -334,6 +452,8 @@ nt_sink *nt_sink_open(const nt_sink_opts *o, nt_diags *d)
             st = open_trace(s, d);
         else if ((st = nt_mkdir_p(s->meta_dir, d)) == NT_OK && !s->merge)
             st = take_output_lock(s, d);
+        if (st == NT_OK && !s->trace_path)
+            st = take_mode_lock(s, d);
     }
     if (st != NT_OK) {
         nt_sink_close(s);
@@ -417,11 +537,87 @@ static nt_status write_provenance(nt_sink *s, char *text, nt_diags *d)
     if (st == NT_OK)
         st = nt_atomic_write(s->prov_path, text, strlen(text), d);
     free(text);
+    s->prov_known = st == NT_OK && lstat(s->prov_path, &s->prov_written) == 0;
     return st;
+}
+
+/* After reading path into a scratch object: st is how that went, rd what
+ * the reader said. A file that cannot be read or parsed is reported once per
+ * sink (its first error) as the reason nothing is written, and makes the
+ * result NT_ERR_REFUSED; once it reads again, a new problem is reported again.
+ * NOMEM passes through. */
+static nt_status judge_existing(nt_sink *s, const char *path, nt_status st, const nt_diags *rd,
+                                nt_diags *d)
+{
+    char key[1100];
+    snprintf(key, sizeof key, "unreadable|%s", path);
+    if (st == NT_ERR_NOMEM)
+        return nomem(d, path);
+    if (st == NT_OK) {
+        nt_map_remove(&s->reported, key);
+        return NT_OK;
+    }
+    if (!nt_map_get(&s->reported, key)) {
+        (void)nt_map_put(&s->reported, key, (void *)1);
+        const nt_error *first = NULL;
+        for (size_t k = 0; k < rd->count && !first; k++)
+            if (rd->items[k].code != NT_OK)
+                first = &rd->items[k];
+        nt_diag_add(d, NT_ERR_REFUSED, path, first ? first->line : 0, first ? first->col : 0,
+                    "fix or move it; nitrace never overwrites a file it cannot parse",
+                    "%s; nothing is written to the %s directory while this file %s",
+                    first ? first->msg : nt_status_str(st), s->merge ? "merge" : "output",
+                    st == NT_ERR_PARSE ? "does not parse" : "cannot be read");
+    }
+    return NT_ERR_REFUSED;
+}
+
+/* Read DIR/.nitrace/provenance.json (if any) into prov; a file that cannot be
+ * read or parsed is never replaced (judge_existing). */
+static nt_status read_provenance_file(nt_sink *s, nt_recorder *prov, nt_diags *d)
+{
+    struct stat sb;
+    if (lstat(s->prov_path, &sb) != 0 && errno == ENOENT)
+        return NT_OK;
+    char *data = NULL;
+    size_t len = 0;
+    nt_diags rd;
+    nt_diags_init(&rd);
+    nt_status st = nt_read_whole_file(s->prov_path, 0, &data, &len, &rd);
+    if (st == NT_OK)
+        st = nt_provenance_read(data, len, s->prov_path, prov, &rd);
+    free(data);
+    st = judge_existing(s, s->prov_path, st, &rd, d);
+    nt_diags_free(&rd);
+    return st;
+}
+
+/* config-output-dir replaces the provenance file, but not one it cannot
+ * parse (a file of someone else's, or damaged): that is checked whenever the
+ * file is not as this sink's last write left it. */
+static nt_status check_output_provenance(nt_sink *s, nt_diags *d)
+{
+    struct stat st;
+    if (lstat(s->prov_path, &st) != 0)
+        return NT_OK; /* none (or unreadable: the write reports it) */
+    if (s->prov_known && st.st_dev == s->prov_written.st_dev &&
+        st.st_ino == s->prov_written.st_ino && st.st_size == s->prov_written.st_size &&
+        st.st_mtim.tv_sec == s->prov_written.st_mtim.tv_sec &&
+        st.st_mtim.tv_nsec == s->prov_written.st_mtim.tv_nsec)
+        return NT_OK;
+    nt_recorder *scratch = nt_recorder_new();
+    if (!scratch)
+        return nomem(d, s->prov_path);
+    nt_status rc = read_provenance_file(s, scratch, d);
+    nt_recorder_free(scratch);
+    return rc;
 }
 
 static nt_status flush_output(nt_sink *s, nt_recorder *r, nt_diags *d)
 {
+    nt_status pst = check_output_provenance(s, d);
+    if (pst != NT_OK)
+        return pst; /* nothing is written beside a provenance file that does not parse */
     prov_job pj;
     prov_start(&pj, r);
     nt_status bst;
@@ -464,29 +660,12 @@ static nt_status read_merge_dir(nt_sink *s, nt_config *disk, nt_diags *d)
         }
         nt_diags rd;
         nt_diags_init(&rd);
-        nt_status st = nt_read_file(one, path, kinds[i], NULL, &rd);
-        char key[1100];
-        snprintf(key, sizeof key, "unreadable|%s", path);
-        if (st == NT_ERR_NOMEM) {
-            res = nomem(d, path);
-        } else if (st != NT_OK) {
-            if (!nt_map_get(&s->reported, key)) {
-                (void)nt_map_put(&s->reported, key, (void *)1);
-                const nt_error *first = NULL;
-                for (size_t k = 0; k < rd.count && !first; k++)
-                    if (rd.items[k].code != NT_OK)
-                        first = &rd.items[k];
-                nt_diag_add(d, NT_ERR_REFUSED, path, first ? first->line : 0,
-                            first ? first->col : 0,
-                            "fix or move it; nitrace never overwrites a file it cannot parse",
-                            "%s; nothing is written to the merge directory while this file %s",
-                            first ? first->msg : nt_status_str(st),
-                            st == NT_ERR_PARSE ? "does not parse" : "cannot be read");
-            }
-            if (res == NT_OK)
-                res = NT_ERR_REFUSED;
+        nt_status st = judge_existing(s, path, nt_read_file(one, path, kinds[i], NULL, &rd),
+                                      &rd, d);
+        if (st != NT_OK) {
+            if (res == NT_OK || st == NT_ERR_NOMEM)
+                res = st; /* NT_ERR_REFUSED or NOMEM */
         } else {
-            nt_map_remove(&s->reported, key);   /* fixed: report a new problem again */
             for (size_t k = 0; k < rd.count; k++)
                 if (rd.items[k].code == NT_OK)
                     nt_diag_warn(d, rd.items[k].file, rd.items[k].line, rd.items[k].col, "%s",
@@ -501,49 +680,6 @@ static nt_status read_merge_dir(nt_sink *s, nt_config *disk, nt_diags *d)
             return res;
     }
     return res;
-}
-
-/* Read DIR/.nitrace/provenance.json (if any) into prov; same reporting as
- * read_merge_dir. */
-static nt_status read_merge_provenance(nt_sink *s, nt_recorder *prov, nt_diags *d)
-{
-    struct stat sb;
-    if (lstat(s->prov_path, &sb) != 0 && errno == ENOENT)
-        return NT_OK;
-    char key[1100];
-    snprintf(key, sizeof key, "unreadable|%s", s->prov_path);
-    char *data = NULL;
-    size_t len = 0;
-    nt_diags rd;
-    nt_diags_init(&rd);
-    nt_status st = nt_read_whole_file(s->prov_path, 0, &data, &len, &rd);
-    if (st == NT_OK)
-        st = nt_provenance_read(data, len, s->prov_path, prov, &rd);
-    free(data);
-    if (st == NT_ERR_NOMEM) {
-        nt_diags_free(&rd);
-        return nomem(d, s->prov_path);
-    }
-    if (st != NT_OK) {
-        if (!nt_map_get(&s->reported, key)) {
-            (void)nt_map_put(&s->reported, key, (void *)1);
-            const nt_error *first = NULL;
-            for (size_t k = 0; k < rd.count && !first; k++)
-                if (rd.items[k].code != NT_OK)
-                    first = &rd.items[k];
-            nt_diag_add(d, NT_ERR_REFUSED, s->prov_path, first ? first->line : 0,
-                        first ? first->col : 0,
-                        "fix or move it; nitrace never overwrites a file it cannot parse",
-                        "%s; nothing is written to the merge directory while this file %s",
-                        first ? first->msg : nt_status_str(st),
-                        st == NT_ERR_PARSE ? "does not parse" : "cannot be read");
-        }
-        st = NT_ERR_REFUSED;
-    } else {
-        nt_map_remove(&s->reported, key);
-    }
-    nt_diags_free(&rd);
-    return st;
 }
 
 static nt_status flush_merge(nt_sink *s, nt_recorder *r, nt_diags *d)
@@ -561,7 +697,7 @@ static nt_status flush_merge(nt_sink *s, nt_recorder *r, nt_diags *d)
         st = NT_ERR_WRITE;
     if (st == NT_OK) {
         nt_status a = read_merge_dir(s, disk, d);
-        nt_status b = read_merge_provenance(s, prov, d);
+        nt_status b = read_provenance_file(s, prov, d);
         st = a == NT_ERR_NOMEM || b == NT_ERR_NOMEM ? NT_ERR_NOMEM : a != NT_OK ? a : b;
     }
     if (st == NT_OK && nt_recorder_merge(prov, r) != NT_OK)

@@ -19,9 +19,10 @@ w=$(fresh_dir faults)
 n_cases=0
 
 # snapshot DIR: one line per file under DIR (name and checksum), directories included; the
-# temporary files of a write in progress are left out (check_no_temp looks for leftovers).
+# temporary files of a write in progress and the lock files are left out (check_no_temp looks
+# for leftovers).
 snapshot() {
-    (cd "$1" && find . -mindepth 1 ! -name lock ! -name '.*.tmp.*' -printf '%y %p\n' | sort |
+    (cd "$1" && find . -mindepth 1 ! -name lock ! -name writers ! -name '.*.tmp.*' -printf '%y %p\n' | sort |
      while read -r t p; do
         if [ "$t" = f ]; then echo "$p $(sha256sum <"$p" 2>&1 | cut -c1-16)"; else echo "$p $t"; fi
     done)

@@ -347,6 +347,81 @@ static void test_lock_stale(void)
     nt_diags_free(&d);
 }
 
+/* A lock file naming this very process: left by an earlier process with the
+ * same pid (a container restarted after a kill runs java as pid 1 again) is
+ * stale; the lock of another sink of this process is not. */
+static void test_lock_own_pid(void)
+{
+    const char *dir = path_of("ownpid");
+    mkdir(dir, 0777);
+    char lock[600];
+    snprintf(lock, sizeof lock, "%s/.lock", dir);
+    char text[32];
+    snprintf(text, sizeof text, "%ld\n", (long)getpid());
+    put_file(lock, text);
+    nt_sink_opts o = {.dir = dir};
+    nt_diags d;
+    nt_diags_init(&d);
+    nt_sink *s = nt_sink_open(&o, &d);
+    NT_CHECK(s != NULL);
+    NT_CHECK(d.count == 1 && d.warnings == 1 && strstr(d.items[0].msg, "stale") != NULL &&
+             strstr(d.items[0].msg, "own number") != NULL);
+    /* a second sink of this process on the same directory is refused */
+    nt_diags_free(&d);
+    nt_diags_init(&d);
+    NT_CHECK(nt_sink_open(&o, &d) == NULL);
+    NT_CHECK(d.count == 1 && d.items[0].code == NT_ERR_REFUSED &&
+             strstr(d.items[0].msg, "is locked by process") != NULL);
+    NT_CHECK(exists(lock));
+    nt_sink_close(s);
+    NT_CHECK(!exists(lock));
+    /* and once closed, the directory can be opened again without a warning */
+    nt_diags_free(&d);
+    nt_diags_init(&d);
+    s = nt_sink_open(&o, &d);
+    NT_CHECK(s != NULL && d.count == 0);
+    nt_sink_close(s);
+    nt_diags_free(&d);
+}
+
+/* An output sink and merge sinks never share a directory: the output sink
+ * replaces the files at every write and would drop what a merge sink adds.
+ * Whichever comes second is refused; merge sinks share. */
+static void test_output_and_merge_exclusive(void)
+{
+    const char *dir = path_of("mixed");
+    char lock[600];
+    snprintf(lock, sizeof lock, "%s/.lock", dir);
+    nt_sink_opts out = {.dir = dir}, mrg = {.dir = dir, .merge = 1};
+    nt_diags d;
+    nt_diags_init(&d);
+    nt_sink *o1 = nt_sink_open(&out, &d);
+    NT_CHECK(o1 != NULL && d.count == 0);
+    NT_CHECK(nt_sink_open(&mrg, &d) == NULL);
+    NT_CHECK(d.count == 1 && d.items[0].code == NT_ERR_REFUSED &&
+             strstr(d.items[0].msg, "with config-output-dir") != NULL &&
+             strstr(d.items[0].msg, dir) != NULL);
+    nt_sink_close(o1);
+
+    nt_diags_free(&d);
+    nt_diags_init(&d);
+    nt_sink *m1 = nt_sink_open(&mrg, &d), *m2 = nt_sink_open(&mrg, &d);
+    NT_CHECK(m1 != NULL && m2 != NULL && d.count == 0);
+    NT_CHECK(nt_sink_open(&out, &d) == NULL);
+    NT_CHECK(d.count == 1 && d.items[0].code == NT_ERR_REFUSED &&
+             strstr(d.items[0].msg, "merged into by another JVM") != NULL);
+    NT_CHECK(!exists(lock)); /* the refused output sink let its .lock go */
+    nt_sink_close(m1);
+    NT_CHECK(nt_sink_open(&out, &d) == NULL); /* one merge sink still open */
+    nt_sink_close(m2);
+    nt_diags_free(&d);
+    nt_diags_init(&d);
+    o1 = nt_sink_open(&out, &d);
+    NT_CHECK(o1 != NULL && d.count == 0);
+    nt_sink_close(o1);
+    nt_diags_free(&d);
+}
+
 /* ---- config-merge-dir ------------------------------------------------------ */
 
 static void test_merge_union_and_idempotent(void)
@@ -578,6 +653,64 @@ static void test_merge_corrupt_file(void)
     nt_recorder_free(r);
 }
 
+/* config-output-dir replaces its files, but never a provenance file it
+ * cannot parse: nothing is written while it is there. */
+static void test_output_bad_provenance(void)
+{
+    const char *dir = path_of("outbadprov");
+    char meta[600], q[700], refl[600];
+    snprintf(meta, sizeof meta, "%s/.nitrace", dir);
+    snprintf(q, sizeof q, "%s/provenance.json", meta);
+    snprintf(refl, sizeof refl, "%s/reflect-config.json", dir);
+    mkdir(dir, 0777);
+    mkdir(meta, 0777);
+    put_file(q, "{bad");
+    nt_recorder *r = sample();
+    nt_sink_opts o = {.dir = dir};
+    nt_diags d;
+    nt_diags_init(&d);
+    nt_sink *s = nt_sink_open(&o, &d);
+    NT_CHECK(s != NULL);
+    NT_CHECK(nt_sink_flush(s, r, 0, &d) == NT_ERR_REFUSED);
+    NT_CHECK(d.count == 1 && d.items[0].code == NT_ERR_REFUSED && strcmp(d.items[0].file, q) == 0 &&
+             strstr(d.items[0].hint, "never overwrites") != NULL);
+    NT_CHECK(nt_sink_flush(s, r, 1, &d) == NT_ERR_REFUSED);
+    NT_CHECK(d.count == 1); /* said once */
+    char *now = slurp(q);
+    NT_CHECK_STR(now, "{bad");
+    free(now);
+    NT_CHECK(!exists(refl));
+    /* once it is gone, the next flush writes, and the sink's own file is replaced later on */
+    unlink(q);
+    NT_CHECK(nt_sink_flush(s, r, 0, &d) == NT_OK);
+    NT_CHECK(exists(refl) && exists(q));
+    add_class(r, "Later");
+    NT_CHECK(nt_sink_flush(s, r, 0, &d) == NT_OK);
+    char *want = nt_recorder_provenance_json(r);
+    now = slurp(q);
+    NT_CHECK_STR(now, want);
+    free(now);
+    /* a valid file put there meanwhile is replaced too; a damaged one is not */
+    put_file(q, "{\"version\": 1, \"events\": []}");
+    add_class(r, "Later2");
+    NT_CHECK(nt_sink_flush(s, r, 0, &d) == NT_OK);
+    free(want);
+    want = nt_recorder_provenance_json(r);
+    now = slurp(q);
+    NT_CHECK_STR(now, want);
+    free(now);
+    free(want);
+    put_file(q, "[1");
+    add_class(r, "Later3");
+    NT_CHECK(nt_sink_flush(s, r, 0, &d) == NT_ERR_REFUSED);
+    now = slurp(q);
+    NT_CHECK_STR(now, "[1");
+    free(now);
+    nt_sink_close(s);
+    nt_diags_free(&d);
+    nt_recorder_free(r);
+}
+
 /* ---- config-to-omit -------------------------------------------------------- */
 
 static void test_omit(void)
@@ -768,6 +901,9 @@ int main(void)
     NT_RUN(test_output_dir_corrupt_target);
     NT_RUN(test_lock_live);
     NT_RUN(test_lock_stale);
+    NT_RUN(test_lock_own_pid);
+    NT_RUN(test_output_bad_provenance);
+    NT_RUN(test_output_and_merge_exclusive);
     NT_RUN(test_merge_union_and_idempotent);
     NT_RUN(test_merge_missing_dir);
     NT_RUN(test_merge_two_processes);

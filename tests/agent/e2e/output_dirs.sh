@@ -29,6 +29,30 @@ fi
 run_java "$w/merge-run" "config-merge-dir=$w/merge" fixtures.periodic.Main
 check_rc "$w/merge-run" 0 && compare_config "$w/union" "$w/merge" && validate_dir "$w/merge"
 
+# a JVM writing a directory with config-output-dir and one merging into it: the output JVM
+# would replace what the other merges, so the one that starts second does not start
+mixed() {
+    local first=$1 second=$2 name=mixed-$1
+    rm -rf "$w/$name"
+    mkdir -p "$w/$name"
+    "$E2E_JDK/bin/java" "${E2E_JAVA_OPTS[@]}" "-agentpath:$E2E_LIB=config-$first-dir=$w/$name" \
+        -cp "$E2E_CP" fixtures.periodic.Main 30 >"$w/$name-1.out" 2>"$w/$name-1.err" &
+    local pid=$!
+    local i
+    for i in $(seq 1 150); do
+        grep -q READY "$w/$name-1.out" 2>/dev/null && break
+        sleep 0.2
+    done
+    run_java "$w/$name-2" "config-$second-dir=$w/$name" fixtures.periodic.Main
+    kill $pid 2>/dev/null
+    wait $pid 2>/dev/null
+    [ "$(cat "$w/$name-2.rc")" != 0 ] || fail "$name: a config-$second-dir JVM started beside a config-$first-dir one"
+    grep -q "^nitrace: .*config-$first-dir" "$w/$name-2.err" ||
+        { fail "$name: no refusal naming config-$first-dir:"; sed 's/^/    /' "$w/$name-2.err" | head -n 5; }
+}
+mixed output merge
+mixed merge output
+
 # {pid} and {datetime}
 "$E2E_JDK/bin/java" "${E2E_JAVA_OPTS[@]}" \
     "-agentpath:$E2E_LIB=config-output-dir=$w/p-{pid}-{datetime}" -cp "$E2E_CP" fixtures.periodic.Main \
