@@ -29,7 +29,7 @@ static int started;           /* Agent_OnLoad/OnAttach succeeded */
 static pthread_t writer;
 static int writer_running;
 static pthread_mutex_t wr_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t wr_cv = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t wr_cv; /* on CLOCK_MONOTONIC: a wall-clock step must not delay a write */
 static int wr_stop;
 
 /* ---- diagnostics: each distinct message once ---------------------------------------- */
@@ -109,7 +109,7 @@ static void *writer_main(void *arg)
     long period = nt_g.opts.write_period_secs;
     pthread_mutex_lock(&wr_mu);
     struct timespec when;
-    clock_gettime(CLOCK_REALTIME, &when);
+    clock_gettime(CLOCK_MONOTONIC, &when);
     when.tv_sec += delay;
     while (!wr_stop) {
         int rc = pthread_cond_timedwait(&wr_cv, &wr_mu, &when);
@@ -119,7 +119,7 @@ static void *writer_main(void *arg)
             pthread_mutex_unlock(&wr_mu);
             flush(0);
             pthread_mutex_lock(&wr_mu);
-            clock_gettime(CLOCK_REALTIME, &when);
+            clock_gettime(CLOCK_MONOTONIC, &when);
             when.tv_sec += period;
         }
     }
@@ -131,6 +131,17 @@ static void writer_start(void)
 {
     if (nt_g.opts.write_period_secs <= 0 || writer_running)
         return;
+    pthread_condattr_t ca;
+    int ok = pthread_condattr_init(&ca) == 0;
+    if (ok) {
+        ok = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 &&
+             pthread_cond_init(&wr_cv, &ca) == 0;
+        pthread_condattr_destroy(&ca);
+    }
+    if (!ok) {
+        nt_log("cannot start the writer thread; configuration is written at exit only");
+        return;
+    }
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     if (pthread_create(&writer, &attr, writer_main, NULL) == 0)
