@@ -1,6 +1,7 @@
 /* nitrace check: run a Java program with the agent in check mode and print
  * which of its run-time accesses the given configs do not cover (see main.c's
  * usage and include/nitrace/check.h). */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -99,7 +100,8 @@ static int run_program(char **cmd)
     return r < 0 ? -1 : status;
 }
 
-int cmd_check(int argc, char **argv, const cli_cmd *self)
+/* The body of cmd_check; fills temp_dir when it made one for the report. */
+static int check_main(int argc, char **argv, const cli_cmd *self, char *temp_dir, size_t tn)
 {
     static const struct option longopts[] = {
         {"build-time-init", required_argument, NULL, OPT_BTI},
@@ -194,7 +196,6 @@ int cmd_check(int argc, char **argv, const cli_cmd *self)
 
     /* The report file: --report, else a temporary file. */
     char report[PATH_MAX];
-    int temp_report = report_opt == NULL;
     if (report_opt) {
         if (report_opt[0] == '/') {
             snprintf(report, sizeof report, "%s", report_opt);
@@ -216,17 +217,19 @@ int cmd_check(int argc, char **argv, const cli_cmd *self)
         }
         unlink(report);
     } else {
+        /* in a directory of its own (mode 0700): a name in a shared /tmp that the
+         * agent creates later could be taken first, by a symbolic link to another file */
         const char *tmp = getenv("TMPDIR");
-        snprintf(report, sizeof report, "%s/nitrace-check-XXXXXX",
+        snprintf(temp_dir, tn, "%s/nitrace-check-XXXXXX",
                  tmp && *tmp && !strchr(tmp, ',') ? tmp : "/tmp");
-        int fd = mkstemp(report);
-        if (fd < 0) {
+        if (!mkdtemp(temp_dir)) {
+            temp_dir[0] = '\0';
             cli_say("set TMPDIR to a writable directory", "check: cannot create a temporary "
-                    "file: %s", strerror(errno));
+                    "directory: %s", strerror(errno));
             return CLI_EXIT_OUTPUT;
         }
-        close(fd);
-        unlink(report); /* the agent creates it: no report means the agent never ran */
+        /* the agent creates the file: no report means the agent never ran */
+        snprintf(report, sizeof report, "%s/report.json", temp_dir);
     }
 
     size_t olen = strlen(agent) + strlen(cfgs) + strlen(report) + (bti ? strlen(bti) : 0) + 256;
@@ -322,8 +325,6 @@ int cmd_check(int argc, char **argv, const cli_cmd *self)
         free(text);
     }
     free(data);
-    if (temp_report)
-        unlink(report);
     if (rc != CLI_EXIT_OK) {
         nt_check_report_free(&rep);
         return rc;
@@ -339,5 +340,33 @@ int cmd_check(int argc, char **argv, const cli_cmd *self)
     }
     rc = rep.n > 0 ? CLI_EXIT_FOUND : prog_failed ? CHECK_EXIT_PROGRAM : CLI_EXIT_OK;
     nt_check_report_free(&rep);
+    return rc;
+}
+
+/* Removes the report's temporary directory and what the agent left in it
+ * (the report, a temporary file of a write the JVM's end interrupted). */
+static void remove_temp_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char p[PATH_MAX];
+        int w = snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        if (w > 0 && (size_t)w < sizeof p)
+            unlink(p);
+    }
+    if (d)
+        closedir(d);
+    rmdir(dir);
+}
+
+int cmd_check(int argc, char **argv, const cli_cmd *self)
+{
+    char temp_dir[PATH_MAX] = "";
+    int rc = check_main(argc, argv, self, temp_dir, sizeof temp_dir);
+    if (temp_dir[0])
+        remove_temp_dir(temp_dir);
     return rc;
 }

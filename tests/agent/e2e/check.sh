@@ -215,7 +215,9 @@ for opts in "check-config=$CONF,config-output-dir=$w/out" "check-config=$w/no-su
 done
 
 # ---- the CLI: nitrace check CONFIGDIR... -- java ARGS ----
-(cd "$w" && NITRACE_AGENT=$E2E_LIB "$E2E_NITRACE" check "$CONF" -- "$E2E_JDK/bin/java" -cp "$E2E_CP" \
+# without --report the report goes to a private directory under TMPDIR, removed at the end
+mkdir -p "$w/tmp"
+(cd "$w" && TMPDIR="$w/tmp" NITRACE_AGENT=$E2E_LIB "$E2E_NITRACE" check "$CONF" -- "$E2E_JDK/bin/java" -cp "$E2E_CP" \
     fixtures.check.Main >"$w/cli-ok.out" 2>"$w/cli-ok.err")
 rc=$?
 [ $rc = 0 ] || { fail "nitrace check on the complete config exited $rc"; sed 's/^/    /' "$w/cli-ok.err"; }
@@ -226,9 +228,10 @@ rc=$?
 # jni.conf has the proxy, proxy.conf the JNI field: their union covers everything
 [ $rc = 0 ] || { fail "nitrace check over two configs exited $rc"; sed 's/^/    /' "$w/cli-bad.out" "$w/cli-bad.err"; }
 [ -f "$w/cli.json" ] || fail "nitrace check --report: no report kept"
-(cd "$w" && NITRACE_AGENT=$E2E_LIB "$E2E_NITRACE" check "$w/jni.conf" -- \
+(cd "$w" && TMPDIR="$w/tmp" NITRACE_AGENT=$E2E_LIB "$E2E_NITRACE" check "$w/jni.conf" -- \
     "$E2E_JDK/bin/java" -cp "$E2E_CP" fixtures.check.Main >"$w/cli-miss.out" 2>"$w/cli-miss.err")
 rc=$?
+[ -z "$(ls -A "$w/tmp")" ] || { fail "nitrace check left temporary files:"; ls -la "$w/tmp" | sed 's/^/    /'; }
 [ $rc = 1 ] || fail "nitrace check with a missing JNI field exited $rc (expected 1)"
 grep -q '^  missing: jni fixtures.check.Target field label$' "$w/cli-miss.out" &&
     grep -q '^    by jni GetFieldID, caller fixtures.check.Main$' "$w/cli-miss.out" &&
