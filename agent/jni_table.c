@@ -16,8 +16,9 @@
  * alone does not name its class.
  *
  * The caller is the frame at depth 0: the native method that made the JNI
- * call. A thread without Java frames (the launcher before main, a native
- * thread just attached) has no caller. No filtering happens here: the
+ * call (for JNI_OnLoad/JNI_OnUnload, the frame above the JDK's native that
+ * runs them, see record). A thread without Java frames (the launcher before
+ * main, a native thread just attached) has no caller. No filtering happens here: the
  * launcher's start-up sequence and filtered callers are recorded and dropped
  * later by nt_process_event, exactly as in a GraalVM trace file.
  *
@@ -387,9 +388,27 @@ static void record(call *c)
     if (cacheable && cache_probe(&k, 0))
         return;
 
+    /* The native code that called: its library (real path) and function
+     * (lib/elfsym.c: .symtab when present, else the nearest export). */
+    nt_jni_register_home(jt);
+    char lib[PATH_MAX], fn[1024];
+    int have_lib = c->ra && nt_elfsym_lookup(c->ra, 1, lib, sizeof lib, fn, sizeof fn) > 0;
+
     nt_rec_context ctx;
     if (nt_stack_context(jt, 0, &ctx) != 0) {
         memset(&ctx, 0, sizeof ctx); /* no readable stack: no Java caller */
+        ctx.main_phase = nt_g.main_phase;
+    } else if (have_lib && !nt_native_home_contains(lib) && ctx.caller_class &&
+               strcmp(ctx.caller_class, "jdk.internal.loader.NativeLibraries") == 0 &&
+               nt_stack_context(jt, 1, &ctx) != 0) {
+        /* A program's library in JNI_OnLoad or JNI_OnUnload, which run under
+         * NativeLibraries.load and unload (JDK 17 and later), natives of a class the
+         * built-in caller filter drops. GraalVM's agent names the frame above
+         * (NativeLibraries$NativeLibraryImpl for a load, which its filter keeps for this
+         * reason): so does this one, or the lookups a library makes in JNI_OnLoad, where
+         * most libraries cache their classes and IDs, would be lost. The JDK's own
+         * libraries (and libjava's code of load itself) keep the native as their caller. */
+        memset(&ctx, 0, sizeof ctx);
         ctx.main_phase = nt_g.main_phase;
     }
     c->e.caller_class = ctx.caller_class;
@@ -401,11 +420,7 @@ static void record(call *c)
         (strcmp(e->function, "GetStaticMethodID") == 0 || strcmp(e->function, "GetMethodID") == 0))
         nt_g.main_phase = 1;
 
-    /* The native code that called: its library (real path) and function
-     * (lib/elfsym.c: .symtab when present, else the nearest export). */
-    nt_jni_register_home(jt);
-    char lib[PATH_MAX], fn[1024];
-    if (c->ra && nt_elfsym_lookup(c->ra, 1, lib, sizeof lib, fn, sizeof fn) > 0) {
+    if (have_lib) {
         ctx.jni_library = lib;
         if (fn[0])
             ctx.jni_function = fn;
