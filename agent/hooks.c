@@ -412,22 +412,21 @@ static int first_sighting(key k)
     int st = seen_get(k);
     if (st == K_KNOWN)
         return 0;
-    if (st == K_ABSENT) {
-        int r = seen_add(k, RECHECK); /* cleared by record() in a run-time context */
-        if (r < 0)
-            cache_nomem();
-        if (r != 0)
-            return 0;
-    } else {
-        /* seen in possibly build-time contexts only: is this one new? (record()
-         * reuses the walk) */
+    int r = st == K_ABSENT ? seen_add(k, RECHECK) : 1; /* cleared by record() at run time */
+    if (r < 0) {
+        cache_nomem();
+        return 0;
+    }
+    if (r == 1) {
+        /* seen before (maybe by another thread between the probe and the add), so far
+         * in possibly build-time contexts only: is this one new? (record() reuses the walk) */
         nt_rec_context *ctx = &cur.ctx;
         if (nt_stack_context(JV, depth, ctx) != 0)
             return 0;
         cur.ctx_ok = 1;
         cur.ctx_depth = depth;
         if (ctx_may_be_build_time(ctx)) {
-            int r = seen_add(k_context(k, ctx), 0);
+            r = seen_add(k_context(k, ctx), 0);
             if (r < 0)
                 cache_nomem();
             if (r != 0)
