@@ -57,6 +57,8 @@ int nt_frame_at(jvmtiEnv *jvmti, int depth, jmethodID *method, jlocation *locati
  * `depth` of the current thread (0 = top). Returns 0 and writes into out,
  * or -1 when there is no such frame. Uses only JVMTI (no JNI upcalls). */
 int nt_frame_class(jvmtiEnv *jvmti, int depth, char *out, size_t n);
+/* 1 when m is a loadClass(String) method (ClassLoader's or an override). */
+int nt_method_is_load_class(jvmtiEnv *jvmti, jmethodID m);
 /* The declaring class of method m (Java syntax), or NULL. The string lives as
  * long as the agent (per-method records are never freed). */
 const char *nt_method_class(jvmtiEnv *jvmti, jmethodID m);

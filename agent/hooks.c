@@ -1148,7 +1148,14 @@ void JNICALL nth_loadClass(JNIEnv *env, jclass h UNUSED, jobject loader UNUSED, 
         return;
     jmethodID m;
     jlocation loc;
-    if (nt_frame_at(JV, 2, &m, &loc) != 0 || !explicit_site(env, m, loc)) {
+    int depth = 2, found = nt_frame_at(JV, depth, &m, &loc) == 0;
+    /* Called by an override of loadClass(String) that calls super.loadClass: GraalVM's
+     * agent breaks in every class loader's own loadClass(String) and drops the inner
+     * call (its caller is a class loader), so the call that counts is the override's,
+     * from the frame below it. */
+    while (found && depth < 10 && nt_method_is_load_class(JV, m))
+        found = nt_frame_at(JV, ++depth, &m, &loc) == 0;
+    if (!found || !explicit_site(env, m, loc)) {
         done(env); /* no Java caller (the VM loading a class), or not an explicit call */
         return;
     }
@@ -1158,7 +1165,7 @@ void JNICALL nth_loadClass(JNIEnv *env, jclass h UNUSED, jobject loader UNUSED, 
     k_u64(&k, (uint64_t)(uintptr_t)m);
     k_u64(&k, (uint64_t)loc);
     if (first_sighting(k))
-        record_named(env, "loadClass", "java.lang.ClassLoader", NULL, 1, name, by_frame(2));
+        record_named(env, "loadClass", "java.lang.ClassLoader", NULL, 1, name, by_frame(depth));
     done(env);
 }
 

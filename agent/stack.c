@@ -34,7 +34,7 @@ void nt_leave(void)
 
 /* ---- per-method facts --------------------------------------------------- */
 
-enum { MF_CLINIT = 1, MF_CLOJURE_LOAD = 2 };
+enum { MF_CLINIT = 1, MF_CLOJURE_LOAD = 2, MF_LOAD_CLASS = 4 };
 
 typedef struct method_facts {
     jmethodID method;
@@ -115,13 +115,20 @@ static method_facts *facts_of(jvmtiEnv *jvmti, jmethodID m)
     if (cls && (*nt_g.vm)->GetEnv(nt_g.vm, (void **)&env, JNI_VERSION_1_6) == JNI_OK)
         (*env)->DeleteLocalRef(env, cls);
     unsigned flags = 0;
-    if ((*jvmti)->GetMethodName(jvmti, m, &name, NULL, NULL) == JVMTI_ERROR_NONE && name) {
+    char *msig = NULL;
+    if ((*jvmti)->GetMethodName(jvmti, m, &name, &msig, NULL) == JVMTI_ERROR_NONE && name) {
         if (strcmp(name, "<clinit>") == 0)
             flags |= MF_CLINIT;
         if (strcmp(name, "load") == 0 && strcmp(cname, "clojure.lang.RT") == 0)
             flags |= MF_CLOJURE_LOAD;
-        (*jvmti)->Deallocate(jvmti, (unsigned char *)name);
+        if (strcmp(name, "loadClass") == 0 && msig &&
+            strcmp(msig, "(Ljava/lang/String;)Ljava/lang/Class;") == 0)
+            flags |= MF_LOAD_CLASS;
     }
+    if (name)
+        (*jvmti)->Deallocate(jvmti, (unsigned char *)name);
+    if (msig)
+        (*jvmti)->Deallocate(jvmti, (unsigned char *)msig);
     if (strcmp(cname, "clojure.core$load") == 0)
         flags |= MF_CLOJURE_LOAD;
 
@@ -149,6 +156,12 @@ static method_facts *facts_of(jvmtiEnv *jvmti, jmethodID m)
     if (f)
         __atomic_store_n(slot, f, __ATOMIC_RELEASE);
     return f;
+}
+
+int nt_method_is_load_class(jvmtiEnv *jvmti, jmethodID m)
+{
+    const method_facts *f = m ? facts_of(jvmti, m) : NULL;
+    return f && (f->flags & MF_LOAD_CLASS);
 }
 
 const char *nt_method_class(jvmtiEnv *jvmti, jmethodID m)
