@@ -512,8 +512,9 @@ static char *desc_to_name(const char *d, size_t len)
     char *out = malloc(n + 1);
     if (!out)
         return NULL;
+    /* a hidden class's signature "Lp/Foo.0x1a;" is Class.getName() "p.Foo/0x1a" */
     for (size_t i = 0; i < n; i++)
-        out[i] = s[i] == '/' ? '.' : s[i];
+        out[i] = s[i] == '/' ? '.' : s[i] == '.' ? '/' : s[i];
     out[n] = '\0';
     return out;
 }

@@ -154,9 +154,18 @@ if not own or bad:
     print("    provenance: %d contexts of the fixture's own accesses, wrong mainPhase in: %s"
           % (len(own), json.dumps(bad[:3])))
     sys.exit(1)
+# Hidden classes (lambdas) are named as Class.getName() names them: "p.Foo$$Lambda/0x..."
+import re
+hidden = re.compile(r"\.0x[0-9a-f]+$")
+names = [ev["event"].get(k) for ev in doc["events"] for k in ("class", "declaring_class", "caller_class")]
+names += [c.get("caller") for ev in doc["events"] for c in ev["contexts"]]
+wrong = sorted({n for n in names if isinstance(n, str) and hidden.search(n)})
+if wrong:
+    print("    provenance: hidden classes named with '.' instead of '/': %s" % wrong[:3])
+    sys.exit(1)
 PY
     then
-        fail "$out/.nitrace/provenance.json: main phase not recorded as expected"
+        fail "$out/.nitrace/provenance.json: main phase or class names not recorded as expected"
         ok=1
     fi
     return $ok
