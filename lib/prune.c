@@ -305,12 +305,30 @@ static void class_package(const char *cls, char *buf, size_t n)
     buf[l] = '\0';
 }
 
+/* Is class c in package p or one of its subpackages (or p a class and c it or
+ * one of its nested classes)? */
+static int in_package(const char *c, const char *p)
+{
+    size_t l = strlen(p);
+    return l > 0 && strncmp(c, p, l) == 0 && (c[l] == '\0' || c[l] == '.' || c[l] == '$');
+}
+
+/* A JDK class: initialised at build time by native-image unless it says otherwise. */
+static int jdk_class(const char *c)
+{
+    return starts_with(c, "java.") || starts_with(c, "javax.") || starts_with(c, "jdk.") ||
+           starts_with(c, "sun.") || starts_with(c, "com.sun.");
+}
+
 int nt_prune_context_is_build_time(const nt_rec_context *ctx, const nt_prune_opts *o,
                                    const nt_strv *ns_packages)
 {
-    if (!ctx->main_phase)
-        return 1;
     const char *c = ctx->clinit_class;
+    /* Before main: the launcher and the JDK starting up, except for what runs in
+     * the <clinit> of a program class (the main class's, which the launcher's lookup
+     * of main runs): that one is judged like any other. */
+    if (!ctx->main_phase && (!c || jdk_class(c)))
+        return 1;
     if (!c)
         return 0;
     if (o->build_time_all)
@@ -318,17 +336,15 @@ int nt_prune_context_is_build_time(const nt_rec_context *ctx, const nt_prune_opt
     if (o->build_time_clojure) {
         if (ends_with(c, "__init") || starts_with(c, "clojure."))
             return 1;
-        char pkg[1024];
-        class_package(c, pkg, sizeof pkg);
-        if (ns_packages && nt_strv_contains(ns_packages, pkg))
-            return 1;
+        /* graal-build-time initialises each namespace package at build time, and
+         * --initialize-at-build-time=PKG covers its subpackages */
+        for (size_t i = 0; ns_packages && i < ns_packages->n; i++)
+            if (in_package(c, ns_packages->v[i]))
+                return 1;
     }
-    for (size_t i = 0; i < o->n_build_time_packages; i++) {
-        const char *p = o->build_time_packages[i];
-        size_t l = strlen(p);
-        if (strncmp(c, p, l) == 0 && (c[l] == '\0' || c[l] == '.' || c[l] == '$'))
+    for (size_t i = 0; i < o->n_build_time_packages; i++)
+        if (in_package(c, o->build_time_packages[i]))
             return 1;
-    }
     return 0;
 }
 
@@ -513,6 +529,7 @@ typedef struct pctx {
     struct atom **all;
     size_t n_all, cap_all;
     nt_strv ns_packages;
+    nt_config *rt; /* what the events seen in a run-time context register (replay) */
 } pctx;
 
 /* First matching rule, user rules first. with_caller: 0 rules without a
@@ -754,6 +771,8 @@ nt_status nt_prune_ns_package_of(const char *s, nt_strv *out)
     buf[l] = '\0';
     char pkg[1024];
     class_package(buf, pkg, sizeof pkg);
+    if (!pkg[0])
+        return NT_OK; /* a single-segment namespace: graal-build-time registers no package */
     return nt_strv_add_unique(out, pkg);
 }
 
@@ -829,6 +848,7 @@ static nt_status replay(pctx *p, nt_recorder *prov, nt_prune_report *rep)
         ts.label = "provenance";
         json_t *ctxs = json_object_get(rec, "contexts");
         size_t n_cx = json_array_size(ctxs);
+        int any_rt = 0;
         ev_ctx *cx = calloc(n_cx ? n_cx : 1, sizeof *cx);
         if (!scratch || !cx) {
             st = NT_ERR_NOMEM;
@@ -851,11 +871,14 @@ static nt_status replay(pctx *p, nt_recorder *prov, nt_prune_report *rep)
                 cx[j].rc.jni_library = jstr(co, "jniLibrary");
                 cx[j].rc.jni_function = jstr(co, "jniFunction");
                 int bt = nt_prune_context_is_build_time(&cx[j].rc, p->o, &p->ns_packages);
+                any_rt |= !bt;
                 if (!(cx[j].desc = ctx_desc(&cx[j].rc, bt)))
                     st = NT_ERR_NOMEM;
             }
             if (st == NT_OK && ps == NT_OK)
                 st = note_config(p, scratch, is_mh_lookup(ev->function), cx, n_cx);
+            if (st == NT_OK && ps == NT_OK && any_rt && nt_config_merge(p->rt, scratch) != NT_OK)
+                st = NT_ERR_NOMEM;
         }
         for (size_t j = 0; cx && j < n_cx; j++)
             free(cx[j].desc);
@@ -1162,6 +1185,34 @@ static nt_status rewrite_members(pctx *p)
     return st;
 }
 
+/* A config written by the agent lists no member that a bulk flag covers (the
+ * flags were set by getDeclaredFields and the like, the members by run-time
+ * lookups; see nt_config_normalize). When such a flag is dropped as
+ * build-time-only, the run-time member must still be there: so, before any
+ * verdict, each type gets back the members its run-time events register, and
+ * they are judged like the others (the normaliser drops them again where a
+ * flag stays). */
+static nt_status restore_members(pctx *p)
+{
+    nt_typeset *sets[] = {&p->c->reflection, &p->c->jni};
+    nt_typeset *rts[] = {&p->rt->reflection, &p->rt->jni};
+    for (size_t si = 0; si < 2; si++)
+        for (size_t i = 0; i < sets[si]->count; i++) {
+            nt_type *t = sets[si]->items[i];
+            const nt_type *r = nt_typeset_get(rts[si], &t->td, &t->cond, 0);
+            for (size_t m = 0; r && m < r->n_methods; m++) {
+                const nt_method *x = &r->methods[m];
+                if (!nt_type_add_method(t, x->name, x->any_params,
+                                        (const char *const *)x->params.v, x->params.n, x->level))
+                    return NT_ERR_NOMEM;
+            }
+            for (size_t f = 0; r && f < r->n_fields; f++)
+                if (!nt_type_add_field(t, r->fields[f].name, r->fields[f].flags))
+                    return NT_ERR_NOMEM;
+        }
+    return NT_OK;
+}
+
 nt_status nt_prune(nt_config *c, nt_recorder *prov, const nt_prune_opts *o,
                    nt_prune_report *rep, nt_diags *d)
 {
@@ -1180,7 +1231,12 @@ nt_status nt_prune(nt_config *c, nt_recorder *prov, const nt_prune_opts *o,
         rep->heuristic = prov == NULL;
         rep->before = nt_config_entry_count(c);
     }
-    nt_status st = prov ? replay(&p, prov, rep) : NT_OK;
+    nt_status st = NT_OK;
+    if (prov) {
+        st = (p.rt = nt_config_new()) ? replay(&p, prov, rep) : NT_ERR_NOMEM;
+        if (st == NT_OK)
+            st = restore_members(&p);
+    }
     nt_typeset *sets[] = {&c->reflection, &c->jni, &c->serialization, &c->lambda_capturing};
     for (size_t si = 0; si < 4 && st == NT_OK; si++) {
         if (!prov && si == 3)
@@ -1213,6 +1269,7 @@ nt_status nt_prune(nt_config *c, nt_recorder *prov, const nt_prune_opts *o,
     free(p.all);
     nt_map_free(&p.atoms);
     nt_strv_free(&p.ns_packages);
+    nt_config_free(p.rt);
     if (st == NT_ERR_NOMEM)
         nt_diag_add(d, st, "", 0, 0, NULL, "out of memory while pruning");
     return st;

@@ -8,9 +8,10 @@
  *     type entry of the input is dropped when every context of every event
  *     producing it is build-time (nt_prune_context_is_build_time), or matches
  *     a drop rule with a caller pattern; a type left with nothing is removed.
- *     Method-handle lookups (findMethodHandle, findConstructorHandle,
- *     findFieldHandle) are always kept (DESIGN.md §4). What no event produced
- *     is kept.
+ *     Method and constructor handle lookups (findMethodHandle,
+ *     findConstructorHandle) are always kept (DESIGN.md §4). What no event
+ *     produced is kept. A flag dropped this way gives back the members it
+ *     covered that run-time events registered.
  *   - without provenance: the name rules (rules without a caller pattern) are
  *     applied, and the report says the result is heuristic.
  * Rewrite rules apply in both modes, after dropping.
@@ -105,10 +106,13 @@ typedef struct nt_prune_opts {
 /* The default: --clojure with --build-time-init=clojure. */
 void nt_prune_opts_init(nt_prune_opts *o);
 
-/* Is a context build-time? !main_phase, or clinit_class initialised at build
- * time (opts; ns_packages: packages holding an `__init` class, used by the
- * default Clojure set). clojure_loading alone in the main phase is a run-time
- * `require` and is not build-time; inside a build-time <clinit> it is. */
+/* Is a context build-time? Before the main phase with no <clinit> or a JDK
+ * class's (the launcher, the JDK starting up), or clinit_class initialised at
+ * build time (opts; ns_packages: packages holding an `__init` class and their
+ * subpackages, used by the default Clojure set; a program class's <clinit>
+ * before main, the main class's, is judged so too). clojure_loading alone in
+ * the main phase is a run-time `require` and is not build-time; inside a
+ * build-time <clinit> it is. */
 int nt_prune_context_is_build_time(const nt_rec_context *ctx, const nt_prune_opts *o,
                                    const nt_strv *ns_packages);
 

@@ -3,10 +3,12 @@
 #include <string.h>
 
 #include "nitrace/model.h"
+#include "nitrace/ops.h"
 #include "nitrace/prune.h"
 #include "nitrace/recorder.h"
 #include "nitrace/trace.h"
 #include "nt_test.h"
+#include "prune_priv.h"
 
 static const nt_prune_rule *rule(const char *id)
 {
@@ -195,6 +197,27 @@ static void test_context_build_time(void)
     NT_CHECK(nt_prune_context_is_build_time(&c, &o, &pk) == 0);
     c.clinit_class = "clojure.lang.RT"; /* 'clojure' not in the list */
     NT_CHECK(nt_prune_context_is_build_time(&c, &o, &pk) == 0);
+
+    /* before main: the JDK starting up is build time, the main class's <clinit> is judged */
+    nt_prune_opts_init(&o);
+    nt_rec_context pre = {.clinit_class = "com.acme.Main"};
+    NT_CHECK(nt_prune_context_is_build_time(&pre, &o, &pk) == 0);
+    pre.clinit_class = "jdk.internal.perf.PerfCounter$CoreCounters";
+    NT_CHECK(nt_prune_context_is_build_time(&pre, &o, &pk) == 1);
+    pre.clinit_class = "example.core__init";
+    NT_CHECK(nt_prune_context_is_build_time(&pre, &o, &pk) == 1);
+    /* a namespace package covers its subpackages, as --initialize-at-build-time does */
+    c.clinit_class = "example.impl.Handler";
+    NT_CHECK(nt_prune_context_is_build_time(&c, &o, &pk) == 1);
+    c.clinit_class = "examples.Handler";
+    NT_CHECK(nt_prune_context_is_build_time(&c, &o, &pk) == 0);
+    /* a single-segment namespace adds no (unnamed) package */
+    nt_strv one = {0};
+    NT_CHECK(nt_prune_ns_package_of("hello__init", &one) == NT_OK && one.n == 0);
+    NT_CHECK(nt_prune_ns_package_of("example/core__init.class", &one) == NT_OK && one.n == 1);
+    c.clinit_class = "Worker";
+    NT_CHECK(nt_prune_context_is_build_time(&c, &o, &one) == 0);
+    nt_strv_free(&one);
     nt_strv_free(&pk);
 }
 
@@ -402,6 +425,51 @@ static void test_prune_provenance(void)
     nt_recorder_free(r);
 }
 
+/* A flag dropped as build-time-only gives back the run-time members it
+ * covered: the recorded config had no room for them. */
+static void test_prune_restores_members(void)
+{
+    nt_recorder *r = nt_recorder_new();
+    nt_rec_context loading = {.caller_class = "example.core__init",
+                              .clinit_class = "example.core__init", .clojure_loading = 1,
+                              .main_phase = 1};
+    nt_rec_context run = {.caller_class = "example.handler", .main_phase = 1};
+    rec(r, "{\"tracer\":\"meta\",\"event\":\"phase_change\",\"phase\":\"live\"}", NULL, 0);
+    rec(r, "{\"tracer\":\"reflect\",\"function\":\"getFields\",\"class\":\"com.acme.X\","
+           "\"caller_class\":\"example.core__init\",\"result\":true,\"args\":[]}",
+        &loading, 1);
+    rec(r, "{\"tracer\":\"reflect\",\"function\":\"getDeclaredFields\",\"class\":\"com.acme.X\","
+           "\"caller_class\":\"example.core__init\",\"result\":true,\"args\":[]}",
+        &loading, 1);
+    rec(r, "{\"tracer\":\"reflect\",\"function\":\"getMethods\",\"class\":\"com.acme.X\","
+           "\"caller_class\":\"example.core__init\",\"result\":true,\"args\":[]}",
+        &loading, 1);
+    rec(r, "{\"tracer\":\"reflect\",\"function\":\"getDeclaredMethods\",\"class\":\"com.acme.X\","
+           "\"caller_class\":\"example.core__init\",\"result\":true,\"args\":[]}",
+        &loading, 1);
+    rec(r, "{\"tracer\":\"reflect\",\"function\":\"getField\",\"class\":\"com.acme.X\","
+           "\"caller_class\":\"example.handler\",\"result\":true,\"args\":[\"bar\"]}",
+        &run, 1);
+    rec(r, "{\"tracer\":\"reflect\",\"function\":\"getMethod\",\"class\":\"com.acme.X\","
+           "\"caller_class\":\"example.handler\",\"result\":true,\"args\":[\"foo\",[]]}",
+        &run, 1);
+    nt_config *c = nt_config_new();
+    NT_CHECK(nt_recorder_build(r, c, NULL, NULL) == NT_OK);
+    nt_config_normalize(c); /* as the agent writes it (lib/sink.c) */
+    nt_type *x = nt_typeset_get_class(&c->reflection, "com.acme.X", NULL, 0);
+    NT_CHECK(x && x->n_fields == 0 && x->n_methods == 0 && x->flags != 0); /* covered */
+    nt_prune_opts o;
+    nt_prune_opts_init(&o);
+    NT_CHECK(nt_prune(c, r, &o, NULL, NULL) == NT_OK);
+    x = nt_typeset_get_class(&c->reflection, "com.acme.X", NULL, 0);
+    NT_CHECK(x && x->flags == 0);
+    NT_CHECK(x && nt_type_find_field(x, "bar") != NULL);
+    NT_CHECK(x && nt_type_find_method(x, "foo", 0, NULL, 0) != NULL);
+    NT_CHECK(x && x->n_fields == 1 && x->n_methods == 1);
+    nt_config_free(c);
+    nt_recorder_free(r);
+}
+
 int main(void)
 {
     NT_RUN(test_rule_ns_init_class);
@@ -419,5 +487,6 @@ int main(void)
     NT_RUN(test_rules_read);
     NT_RUN(test_prune_heuristic);
     NT_RUN(test_prune_provenance);
+    NT_RUN(test_prune_restores_members);
     NT_DONE();
 }
