@@ -613,14 +613,20 @@ static nt_status add_proxy(ctx *x, nt_typeset *set, const nt_arg *a, const char 
     return proxy_entry(x, set, ifaces, n) ? NT_OK : nomem(x);
 }
 
-static nt_status bundle(ctx *x)
+/* getBundleImpl and, from GraalVM 20-23 agents, getBundleImplJDK11OrLater
+ * (the same arguments) and getBundleImplJDK8OrEarlier ([baseName, ?, ?, ?] or
+ * [baseName, ?, ?, ?, classNames[], locales[]]). jdk8: the latter. */
+static nt_status bundle(ctx *x, int jdk8)
 {
     size_t n = nargs(x);
-    if (n != 5 && n != 7)
+    if (!jdk8 && n != 5 && n != 7)
         return bad(x, "getBundleImpl has 5 arguments (7 in old traces)",
                    "expected 5 or 7 arguments, found %zu", n);
+    if (jdk8 && n != 4 && n != 6)
+        return bad(x, "getBundleImplJDK8OrEarlier has 4 or 6 arguments",
+                   "expected 4 or 6 arguments, found %zu", n);
     const char *base = NULL;
-    nt_status st = arg_str(x, 2, &base);
+    nt_status st = arg_str(x, jdk8 ? 0 : 2, &base);
     if (st != NT_OK)
         return st;
     if (!known(base))
@@ -633,7 +639,9 @@ static nt_status bundle(ctx *x)
     nt_bundle *b = nt_config_add_bundle(x->c, base, NULL, NULL);
     if (!b)
         return nomem(x);
-    if (n == 5) {
+    if (jdk8 && n == 4)
+        return NT_OK;
+    if (!jdk8 && n == 5) {
         const char *tag = NULL;
         if ((st = arg_str(x, 3, &tag)) != NT_OK)
             return st;
@@ -641,8 +649,9 @@ static nt_status bundle(ctx *x)
             return nomem(x);
         return NT_OK;
     }
-    /* old shape: [?, ?, baseName, ?, ?, classNames[], locales[]] */
-    for (int k = 5; k <= 6; k++) {
+    /* old shape: [?, ?, baseName, ?, ?, classNames[], locales[]] (JDK 8: from 4) */
+    int first = jdk8 ? 4 : 5;
+    for (int k = first; k <= first + 1; k++) {
         const nt_arg *a = &x->e->args[k];
         if (a->kind == NT_ARG_NULL || a->kind == NT_ARG_UNKNOWN)
             continue;
@@ -652,7 +661,7 @@ static nt_status bundle(ctx *x)
             const char *v = a->strs[i];
             if (!known(v))
                 continue;
-            if (k == 5) {
+            if (k == first) {
                 const char *j = jname(&x->s, v);
                 if (!j || nt_strv_add_unique(&b->class_names, j) != NT_OK)
                     return nomem(x);
@@ -852,8 +861,10 @@ static nt_status do_reflect(ctx *x)
                           NT_ACCESSED);
     }
 
-    if (is(fn, "getBundleImpl"))
-        return bundle(x);
+    if (is(fn, "getBundleImpl") || is(fn, "getBundleImplJDK11OrLater"))
+        return bundle(x, 0);
+    if (is(fn, "getBundleImplJDK8OrEarlier"))
+        return bundle(x, 1);
 
     if (is(fn, "allocateInstance")) {
         if (!has_class)

@@ -581,6 +581,51 @@ static void test_process_event_direct(void)
     nt_diags_free(&d);
 }
 
+/* Resource bundles from GraalVM 20-23 traces: getBundleImplJDK11OrLater has
+ * getBundleImpl's arguments, getBundleImplJDK8OrEarlier its base name first. */
+static void test_old_bundle_functions(void)
+{
+    static const char *const lines[] = {
+        "{\"tracer\":\"meta\",\"event\":\"phase_change\",\"phase\":\"live\"}",
+        "{\"tracer\":\"reflect\",\"function\":\"getBundleImplJDK11OrLater\","
+        "\"caller_class\":\"com.example.Main\",\"result\":true,\"args\":[\"\\u0000\",\"\\u0000\","
+        "\"com.example.Messages\",\"\\u0000\",\"\\u0000\",[\"com.example.Messages_de\"],[\"de\"]]}",
+        "{\"tracer\":\"reflect\",\"function\":\"getBundleImplJDK8OrEarlier\","
+        "\"caller_class\":\"com.example.Main\",\"result\":true,\"args\":[\"com.example.Old\","
+        "\"\\u0000\",\"\\u0000\",\"\\u0000\"]}",
+        "{\"tracer\":\"reflect\",\"function\":\"getBundleImplJDK8OrEarlier\","
+        "\"caller_class\":\"com.example.Main\",\"result\":true,\"args\":[\"com.example.Older\","
+        "\"\\u0000\",\"\\u0000\",\"\\u0000\",[\"com.example.Older_fr\"],[\"fr\"]]}",
+    };
+    nt_config *c = nt_config_new();
+    nt_trace_state st;
+    nt_trace_state_init(&st);
+    nt_diags d;
+    nt_diags_init(&d);
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
+        nt_event *e = NULL;
+        NT_CHECK(nt_event_parse(lines[i], strlen(lines[i]), "t", &e, &d) == NT_OK);
+        if (e)
+            NT_CHECK(nt_process_event(c, &st, e, NULL, &d) == NT_OK);
+        nt_event_free(e);
+    }
+    NT_CHECK(d.count == 0);
+    NT_CHECK(c->n_bundles == 3);
+    const char *want[] = {"com.example.Messages", "com.example.Old", "com.example.Older"};
+    for (size_t i = 0; i < 3; i++) {
+        const nt_bundle *b = NULL;
+        for (size_t k = 0; k < c->n_bundles; k++)
+            if (strcmp(c->bundles[k].name, want[i]) == 0)
+                b = &c->bundles[k];
+        NT_CHECK(b != NULL);
+        if (b && i != 1)
+            NT_CHECK(b->class_names.n == 1 && b->locales.n == 1);
+    }
+    nt_trace_state_free(&st);
+    nt_config_free(c);
+    nt_diags_free(&d);
+}
+
 /* nt_event_caller_filtered (the agent skips the context of such events when
  * their caller is refused) says exactly which events processing drops for a
  * refused caller: one line per kind of event the agent writes. */
@@ -775,6 +820,7 @@ int main(void)
     NT_RUN(test_no_heuristics);
     NT_RUN(test_trace_with_filter_file);
     NT_RUN(test_process_event_direct);
+    NT_RUN(test_old_bundle_functions);
     NT_RUN(test_caller_filtered_matches_processing);
     NT_RUN(test_event_json_roundtrip);
     NT_DONE();
