@@ -136,7 +136,7 @@ static kind_flags method_kind_flags(const char *name)
  * flag.  A field is covered by allDeclaredFields + allPublicFields only while
  * it carries no flags of its own: dropping a field with allowWrite or
  * allowUnsafeAccess would lose them (graal #1599, #3192). */
-static int method_covered_by_flags(unsigned flags, const nt_method *m)
+int nt_ops_method_covered(unsigned flags, const nt_method *m)
 {
     kind_flags k = method_kind_flags(m->name);
     /* Constructors are never inherited: every listed <init> is declared. */
@@ -147,7 +147,7 @@ static int method_covered_by_flags(unsigned flags, const nt_method *m)
     return m->level == NT_QUERIED && (flags & (k.all_d | k.q_d)) && (flags & (k.all_p | k.q_p));
 }
 
-static int field_covered_by_flags(unsigned flags, const nt_field *f)
+int nt_ops_field_covered(unsigned flags, const nt_field *f)
 {
     return f->flags == 0 && (flags & NT_ALL_DECLARED_FIELDS) && (flags & NT_ALL_PUBLIC_FIELDS);
 }
@@ -297,7 +297,7 @@ static void normalize_type(nt_type *t)
 
     for (size_t i = t->n_methods; i-- > 0;) {
         const nt_method *m = &t->methods[i];
-        int drop = method_covered_by_flags(t->flags, m);
+        int drop = nt_ops_method_covered(t->flags, m);
         for (size_t j = 0; j < t->n_methods && !drop; j++) {
             const nt_method *o = &t->methods[j];
             if (j == i || strcmp(o->name, m->name) != 0)
@@ -315,7 +315,7 @@ static void normalize_type(nt_type *t)
 
     for (size_t i = t->n_fields; i-- > 0;) {
         nt_field *f = &t->fields[i];
-        int drop = field_covered_by_flags(t->flags, f);
+        int drop = nt_ops_field_covered(t->flags, f);
         for (size_t j = 0; j < i && !drop; j++) {
             if (strcmp(t->fields[j].name, f->name) == 0) {
                 t->fields[j].flags |= f->flags;
@@ -496,7 +496,7 @@ static omit_view omit_lookup(const nt_typeset *os, const nt_type *t)
 
 static int omit_covers_method(const omit_view *v, const nt_method *m)
 {
-    if (method_covered_by_flags(v->flags, m))
+    if (nt_ops_method_covered(v->flags, m))
         return 1;
     for (size_t k = 0; k < v->n; k++) {
         const nt_type *o = v->e[k];
@@ -513,7 +513,7 @@ static int omit_covers_method(const omit_view *v, const nt_method *m)
 
 static int omit_covers_field(const omit_view *v, const nt_field *f)
 {
-    if (field_covered_by_flags(v->flags, f))
+    if (nt_ops_field_covered(v->flags, f))
         return 1;
     for (size_t k = 0; k < v->n; k++) {
         const nt_field *of = nt_type_find_field(v->e[k], f->name);

@@ -30,6 +30,11 @@ char *nt_ops_glob_unescape(const char *glob);
 int nt_ops_resource_included(const nt_config *c, const char *module, const char *name,
                              const char *cond_type, int strict);
 
+/* Is member m / f covered by a type's all* (and queryAll*) flags, so that a
+ * normalised config does not list it? (lib/ops.c explains the rule.) */
+int nt_ops_method_covered(unsigned flags, const nt_method *m);
+int nt_ops_field_covered(unsigned flags, const nt_field *f);
+
 /* Two language tags denote the same locale ('_' and '-' are equivalent). */
 int nt_ops_locale_eq(const char *a, const char *b);
 

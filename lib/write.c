@@ -24,6 +24,7 @@
 #include "nitrace/io.h"
 #include "nitrace/model.h"
 #include "fsutil_priv.h"
+#include "ops_priv.h"
 #include "order_priv.h"
 
 typedef struct wctx {
@@ -980,15 +981,22 @@ static json_t *combined_entry(wctx *w, const contrib *g, size_t n)
     }
     nt_strv reasons = {0};
     size_t fi = 0, mi = 0;
+    /* A member the entry's flags cover is not listed: one contribution's flags
+     * (reflection's) cover another's members (JNI's) once they are one entry,
+     * and reading the entry back would drop them: the output would not be the
+     * fixed point a write of what was read must be. */
     for (size_t i = 0; i < n; i++) {
         const nt_type *t = g[i].t;
         for (size_t k = 0; k < t->n_fields; k++)
-            if (!t->fields[k].flags || is_lambda)   /* flagged fields: legacy leftover */
+            if (is_lambda || (!t->fields[k].flags &&   /* flagged fields: legacy leftover */
+                              !nt_ops_field_covered(flags, &t->fields[k])))
                 fs[fi++] = &t->fields[k];
         for (size_t k = 0; k < t->n_methods; k++) {
             const nt_method *m = &t->methods[k];
             if (m->level != NT_ACCESSED)
                 continue;                           /* queries are implied in v1.2 */
+            if (!is_lambda && nt_ops_method_covered(flags, m))
+                continue;
             if (m->any_params) {
                 if (is_lambda)
                     nt_diag_warn(w->d, "", 0, 0,
