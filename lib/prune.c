@@ -822,6 +822,17 @@ static nt_status replay(pctx *p, nt_recorder *prov, nt_prune_report *rep)
         return NT_ERR_NOMEM;
     nt_status st = nt_prune_collect_ns_packages(json_object_get(root, "events"), &p->ns_packages);
     json_t *events = json_object_get(root, "events");
+    /* The recording's track-reflection-metadata setting (its meta event): every
+     * event is replayed with it, or an untracked recording's all* flags would be
+     * replayed as queryAll* and never match. */
+    int track = 1;
+    for (size_t i = 0; i < json_array_size(events); i++) {
+        json_t *ev = json_object_get(json_array_get(events, i), "event");
+        if (nt_ops_str_eq(jstr(ev, "tracer"), "meta") &&
+            nt_ops_str_eq(jstr(ev, "event"), "track_reflection_metadata") &&
+            json_is_boolean(json_object_get(ev, "track")))
+            track = json_is_true(json_object_get(ev, "track"));
+    }
     for (size_t i = 0; st == NT_OK && i < json_array_size(events); i++) {
         json_t *rec = json_array_get(events, i);
         char *et = json_dumps(json_object_get(rec, "event"), JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -838,11 +849,10 @@ static nt_status replay(pctx *p, nt_recorder *prov, nt_prune_report *rep)
             nt_event_free(ev);
             continue;
         }
-        if (rep)
-            rep->events++;
         nt_config *scratch = nt_config_new();
         nt_trace_state ts;
         nt_trace_state_init(&ts);
+        ts.track_reflection = track;
         ts.live = 1;
         ts.jni_launch = NT_JNI_LAUNCH_DONE;
         ts.label = "provenance";
@@ -875,6 +885,8 @@ static nt_status replay(pctx *p, nt_recorder *prov, nt_prune_report *rep)
                 if (!(cx[j].desc = ctx_desc(&cx[j].rc, bt)))
                     st = NT_ERR_NOMEM;
             }
+            if (st == NT_OK && ps == NT_OK && rep)
+                rep->events++; /* replayed (one that cannot be is warned about above) */
             if (st == NT_OK && ps == NT_OK)
                 st = note_config(p, scratch, is_mh_lookup(ev->function), cx, n_cx);
             if (st == NT_OK && ps == NT_OK && any_rt && nt_config_merge(p->rt, scratch) != NT_OK)

@@ -470,6 +470,32 @@ static void test_prune_restores_members(void)
     nt_recorder_free(r);
 }
 
+/* A recording made with track-reflection-metadata=false holds all* flags (not
+ * queryAll*): the replay follows its setting, so load-time ones still go. */
+static void test_prune_untracked_recording(void)
+{
+    nt_recorder *r = nt_recorder_new();
+    nt_rec_context loading = {.caller_class = "example.core__init",
+                              .clinit_class = "example.core__init", .clojure_loading = 1,
+                              .main_phase = 1};
+    rec(r, "{\"tracer\":\"meta\",\"event\":\"phase_change\",\"phase\":\"live\"}", NULL, 0);
+    rec(r, "{\"tracer\":\"meta\",\"event\":\"track_reflection_metadata\",\"track\":false}",
+        NULL, 0);
+    rec(r, "{\"tracer\":\"reflect\",\"function\":\"getMethods\",\"class\":\"com.acme.Y\","
+           "\"caller_class\":\"example.core__init\",\"result\":true,\"args\":[]}",
+        &loading, 1);
+    nt_config *c = nt_config_new();
+    NT_CHECK(nt_recorder_build(r, c, NULL, NULL) == NT_OK);
+    nt_type *y = nt_typeset_get_class(&c->reflection, "com.acme.Y", NULL, 0);
+    NT_CHECK(y && y->flags == NT_ALL_PUBLIC_METHODS);
+    nt_prune_opts o;
+    nt_prune_opts_init(&o);
+    NT_CHECK(nt_prune(c, r, &o, NULL, NULL) == NT_OK);
+    NT_CHECK(nt_typeset_get_class(&c->reflection, "com.acme.Y", NULL, 0) == NULL);
+    nt_config_free(c);
+    nt_recorder_free(r);
+}
+
 int main(void)
 {
     NT_RUN(test_rule_ns_init_class);
@@ -488,5 +514,6 @@ int main(void)
     NT_RUN(test_prune_heuristic);
     NT_RUN(test_prune_provenance);
     NT_RUN(test_prune_restores_members);
+    NT_RUN(test_prune_untracked_recording);
     NT_DONE();
 }
