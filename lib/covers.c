@@ -33,7 +33,8 @@
  *   locale; an access with an unknown locale (NULL) is covered by any entry of
  *   the bundle.  Proxies: a proxy entry with the same interfaces in the same
  *   order.  Serialization / lambda capturing: an entry of the class (or, for
- *   serialization with a->ifaces, of the proxy).
+ *   serialization with a->ifaces, of the proxy); for serialization, with or
+ *   without a customTargetConstructorClass (an access does not say which).
  * - Conditions: an entry with a condition covers only when a->cond_type is
  *   NULL or names the condition's type (typeReached and typeReachable alike).
  */
@@ -390,6 +391,22 @@ static int any_entry(const nt_typeset *s, const nt_typedesc *td, const nt_access
     return 0;
 }
 
+/* 1 when s has an entry for td with a custom target constructor (keyed apart
+ * from the entry without one, so any_entry's look-ups miss it) whose condition
+ * applies. A scan: only the serialization set has such entries. */
+static int any_ctor_entry(const nt_typeset *s, const nt_typedesc *td, const nt_access *a)
+{
+    for (size_t i = 0; i < s->count; i++) {
+        const nt_type *t = s->items[i];
+        if (!t->custom_ctor || !td_equal(&t->td, td))
+            continue;
+        if (t->cond.kind == NT_COND_NONE || !a->cond_type ||
+            nt_ops_str_eq(t->cond.type, a->cond_type))
+            return 1;
+    }
+    return 0;
+}
+
 static int pred_any(const nt_type *t, const nt_access *a)
 {
     (void)t;
@@ -533,7 +550,8 @@ int nt_covers(const nt_config *c, const nt_access *a)
         }
         if (!a->type)
             return 0;
-        return any_entry(&c->serialization, &td, a, pred_any);
+        return any_entry(&c->serialization, &td, a, pred_any) ||
+               any_ctor_entry(&c->serialization, &td, a);
     case NT_ACC_LAMBDA_CAPTURING:
         if (!a->type)
             return 0;

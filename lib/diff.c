@@ -10,7 +10,7 @@
  *     "<type> queried-method m()"           queried method
  *     "<type> method m(*)"                  no parameterTypes: every overload
  *     "<type> field f[ allowWrite][ allowUnsafeAccess]"
- *     "<type> customTargetConstructorClass C"
+ *     "<type> customTargetConstructorClass C" the entry itself, when it has one
  *   where <type> is the class name, "proxy [I1, I2]", or
  *   "lambda C.m(P) [I1]", followed by " if typeReached T" /
  *   " if typeReachable T" for a conditional entry.  Proxy entries of the
@@ -151,7 +151,12 @@ static void expand_type(dlines *L, int cat, const nt_type *t)
         L->oom = 1;
         return;
     }
-    add_line(L, cat, label, "%s", "");
+    /* an entry with a custom target constructor is a registration of its own
+     * (GraalVM keys serialization entries by it): its line names it */
+    if (t->custom_ctor)
+        add_line(L, cat, label, " customTargetConstructorClass %s", t->custom_ctor);
+    else
+        add_line(L, cat, label, "%s", "");
     for (unsigned bit = 0; bit < NT_TYPE_FLAG_COUNT; bit++) {
         unsigned f = 1u << bit;
         const char *name = nt_type_flag_name(f);
@@ -180,8 +185,6 @@ static void expand_type(dlines *L, int cat, const nt_type *t)
                  m->name, p.s ? p.s : "");
         free(p.s);
     }
-    if (t->custom_ctor)
-        add_line(L, cat, label, " customTargetConstructorClass %s", t->custom_ctor);
     free(label);
 }
 

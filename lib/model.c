@@ -452,17 +452,27 @@ static void type_free(nt_type *t)
 
 /* ---- type sets ---------------------------------------------------------- */
 
-static char *type_key(const nt_typedesc *td, const nt_cond *cond)
+static char *type_key(const nt_typedesc *td, const nt_cond *cond, const char *ctor)
 {
     nt_sbuf b = {0};
     td_key(&b, td);
     cond_key(&b, cond);
+    if (ctor) {
+        nt_sb_puts(&b, "\x1f" "T:");
+        nt_sb_puts(&b, ctor);
+    }
     return nt_sb_take(&b);
 }
 
 nt_type *nt_typeset_get(nt_typeset *s, const nt_typedesc *td, const nt_cond *cond, int create)
 {
-    char *key = type_key(td, cond);
+    return nt_typeset_get_ctor(s, td, cond, NULL, create);
+}
+
+nt_type *nt_typeset_get_ctor(nt_typeset *s, const nt_typedesc *td, const nt_cond *cond,
+                             const char *ctor, int create)
+{
+    char *key = type_key(td, cond, ctor);
     if (!key)
         return NULL;
     nt_type *t = nt_map_get(&s->index, key);
@@ -481,7 +491,7 @@ nt_type *nt_typeset_get(nt_typeset *s, const nt_typedesc *td, const nt_cond *con
     }
     t->key = key;
     if (nt_typedesc_copy(&t->td, td) != NT_OK || nt_cond_copy(&t->cond, cond) != NT_OK ||
-        nt_map_put(&s->index, key, t) != 0) {
+        (ctor && !(t->custom_ctor = strdup(ctor))) || nt_map_put(&s->index, key, t) != 0) {
         type_free(t);
         return NULL;
     }

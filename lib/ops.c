@@ -7,12 +7,10 @@
  * predefined classes and foreign entries.
  *
  * customTargetConstructorClass: GraalVM keys serialization entries by (type,
- * condition, customTargetConstructorClass), so it can hold one entry of a type
- * with and one without a custom constructor.  Our model holds one entry per
- * (type, condition) with a single custom_ctor, so union has to pick: a set
- * constructor beats none (the entry still registers the type for
- * serialization), and of two different ones the lexically smaller wins.  That
- * choice is commutative and associative, so union stays order-independent.
+ * condition, customTargetConstructorClass), and so does the model
+ * (nt_typeset_get_ctor): an entry of a type without one and entries with
+ * different ones are different registrations, kept apart by union, matched
+ * exactly by subtraction and equality.
  *
  * Bundle locales: an empty locales list means "every locale" (the bundle is
  * registered for all locales the image includes).  Union treats it as the top
@@ -181,13 +179,6 @@ static nt_status merge_type(nt_type *d, const nt_type *s)
                                 m->params.n, m->level))
             return NT_ERR_NOMEM;
     }
-    if (s->custom_ctor && (!d->custom_ctor || strcmp(s->custom_ctor, d->custom_ctor) < 0)) {
-        char *ctor = strdup(s->custom_ctor);
-        if (!ctor)
-            return NT_ERR_NOMEM;
-        free(d->custom_ctor);
-        d->custom_ctor = ctor;
-    }
     return strv_union(&d->reasons, &s->reasons);
 }
 
@@ -213,7 +204,7 @@ static nt_status merge_raw(nt_config *dst, const nt_config *src)
         const nt_typeset *ss = cset_at(src, k);
         for (size_t i = 0; i < ss->count; i++) {
             const nt_type *s = ss->items[i];
-            nt_type *d = nt_typeset_get(ds, &s->td, &s->cond, 1);
+            nt_type *d = nt_typeset_get_ctor(ds, &s->td, &s->cond, s->custom_ctor, 1);
             if (!d)
                 return NT_ERR_NOMEM;
             if ((st = merge_type(d, s)) != NT_OK)
@@ -483,10 +474,11 @@ static omit_view omit_lookup(const nt_typeset *os, const nt_type *t)
     omit_view v;
     memset(&v, 0, sizeof v);
     nt_typeset *ms = (nt_typeset *)os; /* look-up only: create == 0 */
-    const nt_type *o = nt_typeset_get(ms, &t->td, &t->cond, 0);
+    const nt_type *o = nt_typeset_get_ctor(ms, &t->td, &t->cond, t->custom_ctor, 0);
     if (o)
         v.e[v.n++] = o;
-    if (t->cond.kind != NT_COND_NONE && (o = nt_typeset_get(ms, &t->td, NULL, 0)) != NULL)
+    if (t->cond.kind != NT_COND_NONE &&
+        (o = nt_typeset_get_ctor(ms, &t->td, NULL, t->custom_ctor, 0)) != NULL)
         v.e[v.n++] = o;
     for (size_t i = 0; i < v.n; i++)
         v.flags |= v.e[i]->flags;
@@ -523,16 +515,6 @@ static int omit_covers_field(const omit_view *v, const nt_field *f)
     return 0;
 }
 
-static int omit_covers_ctor(const omit_view *v, const nt_type *t)
-{
-    if (!t->custom_ctor)
-        return 1;
-    for (size_t k = 0; k < v->n; k++)
-        if (nt_ops_str_eq(v->e[k]->custom_ctor, t->custom_ctor))
-            return 1;
-    return 0;
-}
-
 static void subtract_set(nt_typeset *ds, const nt_typeset *os)
 {
     for (size_t i = ds->count; i-- > 0;) {
@@ -547,9 +529,10 @@ static void subtract_set(nt_typeset *ds, const nt_typeset *os)
         for (size_t j = t->n_fields; j-- > 0;)
             if (omit_covers_field(&v, &t->fields[j]))
                 nt_type_remove_field(t, j);
-        /* The type itself is registered by omit's entry: only what is left
-         * beyond it keeps the dst entry alive. */
-        if (t->flags == 0 && t->n_methods == 0 && t->n_fields == 0 && omit_covers_ctor(&v, t))
+        /* The type itself (with the same custom target constructor, part of
+         * the key) is registered by omit's entry: only what is left beyond it
+         * keeps the dst entry alive. */
+        if (t->flags == 0 && t->n_methods == 0 && t->n_fields == 0)
             nt_typeset_remove(ds, i);
     }
 }
@@ -740,7 +723,7 @@ static int typeset_equal(const nt_typeset *a, const nt_typeset *b)
         return 0;
     for (size_t i = 0; i < a->count; i++) {
         const nt_type *t = a->items[i];
-        const nt_type *o = nt_typeset_get((nt_typeset *)b, &t->td, &t->cond, 0);
+        const nt_type *o = nt_typeset_get_ctor((nt_typeset *)b, &t->td, &t->cond, t->custom_ctor, 0);
         if (!o || !type_equal(t, o))
             return 0;
     }

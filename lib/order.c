@@ -77,7 +77,8 @@ int nt_type_cmp(const nt_type *a, const nt_type *b)
     int r = nt_typedesc_cmp(&a->td, &b->td);
     if (r)
         return r;
-    return nt_cond_cmp(&a->cond, &b->cond);
+    r = nt_cond_cmp(&a->cond, &b->cond);
+    return r ? r : nt_strcmp_null(a->custom_ctor, b->custom_ctor);
 }
 
 int nt_type_pcmp(const void *a, const void *b)
@@ -204,7 +205,8 @@ static int keyed_type_cmp(const void *pa, const void *pb)
         r = nt_typedesc_cmp(&a->t->td, &b->t->td);
     if (r)
         return r;
-    return nt_cond_cmp(&a->t->cond, &b->t->cond);
+    r = nt_cond_cmp(&a->t->cond, &b->t->cond);
+    return r ? r : nt_strcmp_null(a->t->custom_ctor, b->t->custom_ctor);
 }
 
 void nt_order_sort_types(nt_type **items, size_t n)

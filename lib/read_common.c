@@ -1097,7 +1097,7 @@ int nt_rd_flags(nt_rd *r, json_t *obj, const char *const *allowed, nt_rd_entry *
 
 nt_type *nt_rd_entry_apply(nt_rd *r, nt_typeset *set, const nt_rd_entry *e, int members)
 {
-    nt_type *t = nt_typeset_get(set, &e->td, &e->cond, 1);
+    nt_type *t = nt_typeset_get_ctor(set, &e->td, &e->cond, e->custom_ctor, 1);
     if (!t) {
         nt_rd_oom(r);
         return NULL;
@@ -1121,13 +1121,6 @@ nt_type *nt_rd_entry_apply(nt_rd *r, nt_typeset *set, const nt_rd_entry *e, int 
     }
     for (size_t i = 0; i < e->reasons.n; i++) {
         if (nt_strv_add_unique(&t->reasons, e->reasons.v[i]) != NT_OK) {
-            nt_rd_oom(r);
-            return NULL;
-        }
-    }
-    if (e->custom_ctor && !t->custom_ctor) {
-        t->custom_ctor = strdup(e->custom_ctor);
-        if (!t->custom_ctor) {
             nt_rd_oom(r);
             return NULL;
         }

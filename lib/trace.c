@@ -1021,15 +1021,13 @@ static nt_status do_serialization(ctx *x)
             return NT_OK;
         if (nt_heur_is_lambda_name(name))
             return lambda_capturing(x, name);
-        nt_type *t = class_entry(x, &x->c->serialization, name);
-        if (!t)
+        /* with a custom target constructor: an entry of its own (GraalVM's key) */
+        const char *n = jname(&x->s, name);
+        const char *j = known(ctor) && *ctor ? jname(&x->s, ctor) : NULL;
+        if (!n || (known(ctor) && *ctor && !j))
             return nomem(x);
-        if (known(ctor) && *ctor && !t->custom_ctor) {
-            const char *j = jname(&x->s, ctor);
-            if (!j || !(t->custom_ctor = strdup(j)))
-                return nomem(x);
-        }
-        return NT_OK;
+        nt_typedesc td = nt_td_class(n);
+        return nt_typeset_get_ctor(&x->c->serialization, &td, NULL, j, 1) ? NT_OK : nomem(x);
     }
     if (is(fn, "SerializedLambda.readResolve")) {
         if ((st = want_args(x, 1)) != NT_OK || (st = arg_str(x, 0, &name)) != NT_OK)

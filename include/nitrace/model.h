@@ -160,9 +160,10 @@ typedef struct nt_type {
     size_t n_fields, cap_fields;
     nt_method *methods;      /* both accessed and queried (see level) */
     size_t n_methods, cap_methods;
-    char *custom_ctor;       /* serialization: customTargetConstructorClass, else NULL */
+    char *custom_ctor;       /* serialization: customTargetConstructorClass, else NULL;
+                                part of the key: set only by nt_typeset_get_ctor */
     nt_strv reasons;         /* "reason"/"reasons" strings */
-    char *key;               /* index key (descriptor key + condition); owned */
+    char *key;               /* index key (descriptor, condition, custom_ctor); owned */
 } nt_type;
 
 /* Find or add a field / method. An existing method of the same name and
@@ -188,9 +189,16 @@ typedef struct nt_typeset {
     nt_map index;     /* key -> nt_type* */
 } nt_typeset;
 
-/* Find the entry for (td, cond); create it when create != 0.
- * cond may be NULL (always). Returns NULL when absent (or on NOMEM). */
+/* Find the entry for (td, cond) without a custom target constructor; create
+ * it when create != 0. cond may be NULL (always). Returns NULL when absent (or
+ * on NOMEM). The set owns the entry. */
 nt_type *nt_typeset_get(nt_typeset *s, const nt_typedesc *td, const nt_cond *cond, int create);
+/* The same for (td, cond, ctor): GraalVM keys serialization entries by their
+ * customTargetConstructorClass too, so one type can have an entry without one
+ * and entries with different ones. ctor NULL is nt_typeset_get; a created
+ * entry gets a copy of ctor as its custom_ctor. */
+nt_type *nt_typeset_get_ctor(nt_typeset *s, const nt_typedesc *td, const nt_cond *cond,
+                             const char *ctor, int create);
 /* Convenience for classes. */
 nt_type *nt_typeset_get_class(nt_typeset *s, const char *name, const nt_cond *cond, int create);
 void nt_typeset_remove(nt_typeset *s, size_t index);

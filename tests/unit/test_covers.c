@@ -364,6 +364,22 @@ static void test_proxies_serialization_lambdas(void)
     NT_CHECK(!nt_covers(c, &a));
     a = acc(NT_ACC_SERIALIZATION, "com.Main"); /* lambda capturing is another set */
     NT_CHECK(!nt_covers(c, &a));
+    /* an entry with a custom target constructor (keyed apart) covers too, its
+     * condition permitting */
+    nt_typedesc ext = nt_td_class("com.Ext");
+    nt_cond ct = {NT_COND_REACHED, "com.T"};
+    NT_CHECK(nt_typeset_get_ctor(&c->serialization, &ext, NULL, "com.Base", 1) != NULL);
+    nt_typedesc cext = nt_td_class("com.CondExt");
+    NT_CHECK(nt_typeset_get_ctor(&c->serialization, &cext, &ct, "com.Base", 1) != NULL);
+    a = acc(NT_ACC_SERIALIZATION, "com.Ext");
+    NT_CHECK(nt_covers(c, &a));
+    a.cond_type = "com.U";
+    NT_CHECK(nt_covers(c, &a));
+    a = acc(NT_ACC_SERIALIZATION, "com.CondExt");
+    a.cond_type = "com.T";
+    NT_CHECK(nt_covers(c, &a));
+    a.cond_type = "com.U";
+    NT_CHECK(!nt_covers(c, &a));
     const char *s1[] = {"com.S1"};
     a = acc(NT_ACC_SERIALIZATION, NULL);
     a.ifaces = s1;

@@ -70,7 +70,8 @@ static void test_diff_members_exact(void)
     nt_typeset_get_class(&a->reflection, "com.Gone", &COND_T, 1)->flags = NT_UNSAFE_ALLOCATED;
     proxy(&b->reflection, "com.I1", "com.I2");
     nt_typeset_get_class(&b->jni, "com.N", NULL, 1);
-    nt_typeset_get_class(&b->serialization, "com.S", NULL, 1)->custom_ctor = strdup("java.lang.Object");
+    nt_typedesc s_td = nt_td_class("com.S");
+    nt_typeset_get_ctor(&b->serialization, &s_td, NULL, "java.lang.Object", 1);
     nt_typeset_get_class(&a->lambda_capturing, "com.L", NULL, 1);
 
     nt_config_add_resource(a, NT_RES_GLOB, NULL, "app.properties", NULL);
@@ -114,7 +115,6 @@ static void test_diff_members_exact(void)
                  "- resources glob app.properties\n"
                  "+ resources glob x.dat module java.base\n"
                  "+ resources pattern META-INF/.* if reached com.T\n"
-                 "+ serialization com.S\n"
                  "+ serialization com.S customTargetConstructorClass java.lang.Object\n");
     free(got);
     nt_diff_free(&d);
@@ -123,7 +123,7 @@ static void test_diff_members_exact(void)
     /* reversed: every sign flips, same order */
     nt_diff r;
     NT_CHECK(nt_config_diff(b, a, &r) == NT_OK);
-    NT_CHECK(r.count == 25);
+    NT_CHECK(r.count == 24);
     NT_CHECK(r.count > 0 && r.lines[0].sign == '-' && strcmp(r.lines[0].text, "com.Msgs class com.Msgs_x") == 0 &&
              r.lines[2].sign == '+' && strcmp(r.lines[2].category, "bundles") == 0);
     nt_diff_free(&r);
@@ -158,10 +158,33 @@ static void test_diff_lambda_label(void)
     nt_config_free(b);
 }
 
+/* An entry without a custom target constructor and one with it are two
+ * registrations: adding the plain one to a config that has the other shows. */
+static void test_diff_custom_ctor_entries(void)
+{
+    nt_config *a = nt_config_new(), *b = nt_config_new();
+    nt_typedesc td = nt_td_class("com.S");
+    NT_CHECK(nt_typeset_get_ctor(&a->serialization, &td, NULL, "com.Base", 1) != NULL);
+    NT_CHECK(nt_typeset_get_ctor(&b->serialization, &td, NULL, "com.Base", 1) != NULL);
+    NT_CHECK(nt_typeset_get(&b->serialization, &td, NULL, 1) != NULL);
+    nt_diff d;
+    NT_CHECK(nt_config_diff(a, b, &d) == NT_OK);
+    NT_CHECK(d.count == 1);
+    if (d.count == 1) {
+        NT_CHECK_STR(d.lines[0].category, "serialization");
+        NT_CHECK_STR(d.lines[0].text, "com.S");
+        NT_CHECK(d.lines[0].sign == '+');
+    }
+    nt_diff_free(&d);
+    nt_config_free(a);
+    nt_config_free(b);
+}
+
 int main(void)
 {
     NT_RUN(test_diff_equal_configs);
     NT_RUN(test_diff_members_exact);
     NT_RUN(test_diff_lambda_label);
+    NT_RUN(test_diff_custom_ctor_entries);
     NT_DONE();
 }

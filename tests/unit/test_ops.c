@@ -15,6 +15,13 @@ static nt_type *cls(nt_config *c, const char *name)
     return nt_typeset_get_class(&c->reflection, name, NULL, 1);
 }
 
+/* The serialization entry (name, ctor); created when create != 0. */
+static nt_type *ser(nt_config *c, const char *name, const char *ctor, int create)
+{
+    nt_typedesc td = nt_td_class(name);
+    return nt_typeset_get_ctor(&c->serialization, &td, NULL, ctor, create);
+}
+
 static nt_type *cls_if(nt_config *c, const char *name, const nt_cond *cond)
 {
     return nt_typeset_get_class(&c->reflection, name, cond, 1);
@@ -102,7 +109,7 @@ static nt_config *make_a(void)
     meth(t, "cond", NT_ACCESSED, 0, NULL, NULL);
     proxy(&c->reflection, "com.I1", "com.I2");
     nt_typeset_get_class(&c->jni, "com.N", NULL, 1)->flags = NT_ALL_DECLARED_METHODS;
-    nt_typeset_get_class(&c->serialization, "com.S", NULL, 1)->custom_ctor = strdup("java.lang.Object");
+    ser(c, "com.S", "java.lang.Object", 1);
     nt_config_add_resource(c, NT_RES_GLOB, NULL, "app.properties", NULL);
     nt_config_add_resource(c, NT_RES_GLOB, "java.base", "x.dat", NULL);
     nt_bundle *b = nt_config_add_bundle(c, "com.Msgs", NULL, NULL);
@@ -143,7 +150,7 @@ static nt_config *make_c(void)
     t->flags = NT_ALL_DECLARED_METHODS;
     meth(t, "baz", NT_QUERIED, 2, "int", "long");
     NT_CHECK(nt_type_add_field(t, "y", NT_FIELD_ALLOW_UNSAFE_ACCESS) != NULL);
-    nt_typeset_get_class(&c->serialization, "com.S", NULL, 1)->custom_ctor = strdup("com.Base");
+    ser(c, "com.S", "com.Base", 1);
     nt_bundle *b = nt_config_add_bundle(c, "com.Msgs", NULL, NULL);
     (void)b; /* no locales: every locale */
     nt_config_add_resource(c, NT_RES_EXCLUDE, NULL, ".*\\.bak", NULL);
@@ -188,8 +195,9 @@ static void test_merge_ors_flags_and_members(void)
     NT_CHECK(find_proxy(&m->reflection, "com.I1", "com.I2") != NULL);
     NT_CHECK(find_proxy(&m->reflection, "com.I2", "com.I1") != NULL);
     NT_CHECK(m->jni.count == 1 && m->lambda_capturing.count == 1);
-    nt_type *s = nt_typeset_get_class(&m->serialization, "com.S", NULL, 0);
+    nt_type *s = ser(m, "com.S", "java.lang.Object", 0);
     NT_CHECK(s && s->custom_ctor && strcmp(s->custom_ctor, "java.lang.Object") == 0);
+    NT_CHECK(m->serialization.count == 2 && ser(m, "com.S", NULL, 0)); /* B's, without one */
     NT_CHECK(m->n_resources == 3);
     NT_CHECK(has_resource(m, NT_RES_GLOB, NULL, "app.properties"));
     NT_CHECK(has_resource(m, NT_RES_GLOB, "java.base", "x.dat"));
@@ -230,9 +238,9 @@ static void test_merge_associative(void)
     nt_config *a = make_a();
     NT_CHECK(nt_config_merge(a, right) == NT_OK);
     NT_CHECK(nt_config_equal(left, a));
-    /* the custom constructor choice is order-free: the lexically smaller */
-    nt_type *s = nt_typeset_get_class(&a->serialization, "com.S", NULL, 0);
-    NT_CHECK(s && s->custom_ctor && strcmp(s->custom_ctor, "com.Base") == 0);
+    /* without, and with each custom constructor: all kept (GraalVM's key) */
+    NT_CHECK(a->serialization.count == 3 && ser(a, "com.S", "com.Base", 0) &&
+             ser(a, "com.S", "java.lang.Object", 0) && ser(a, "com.S", NULL, 0));
     /* [] (every locale) absorbs listed locales */
     nt_bundle *b = find_bundle(a, "com.Msgs");
     NT_CHECK(b && b->locales.n == 0 && b->class_names.n == 1);
@@ -437,20 +445,21 @@ static void test_normalize_merges_duplicate_resources_and_bundles(void)
 static void test_merge_custom_ctor_rules(void)
 {
     const char *vals[3] = {NULL, "com.Z", "com.B"};
-    /* every pair, both orders: set beats unset, smaller beats larger */
-    const char *expect[3][3] = {{NULL, "com.Z", "com.B"},
-                                {"com.Z", "com.Z", "com.B"},
-                                {"com.B", "com.B", "com.B"}};
+    /* every pair, both orders: an entry per distinct (type, custom constructor),
+     * none lost, none made up */
     for (int i = 0; i < 3; i++) {
         for (int j = 0; j < 3; j++) {
             nt_config *x = nt_config_new(), *y = nt_config_new();
-            nt_typeset_get_class(&x->serialization, "S", NULL, 1)->custom_ctor =
-                vals[i] ? strdup(vals[i]) : NULL;
-            nt_typeset_get_class(&y->serialization, "S", NULL, 1)->custom_ctor =
-                vals[j] ? strdup(vals[j]) : NULL;
+            ser(x, "S", vals[i], 1);
+            ser(y, "S", vals[j], 1);
             NT_CHECK(nt_config_merge(x, y) == NT_OK);
-            const char *got = nt_typeset_get_class(&x->serialization, "S", NULL, 0)->custom_ctor;
-            NT_CHECK(expect[i][j] ? (got && strcmp(got, expect[i][j]) == 0) : got == NULL);
+            NT_CHECK(x->serialization.count == (i == j ? 1u : 2u));
+            for (int k = 0; k < 3; k++) {
+                nt_type *t = ser(x, "S", vals[k], 0);
+                NT_CHECK((t != NULL) == (k == i || k == j));
+                NT_CHECK(!t || (vals[k] ? t->custom_ctor && strcmp(t->custom_ctor, vals[k]) == 0
+                                        : t->custom_ctor == NULL));
+            }
             nt_config_free(x);
             nt_config_free(y);
         }
@@ -721,12 +730,14 @@ static void test_subtract_proxies_serialization_and_rest(void)
     proxy(&dst->reflection, "I1", "I2");
     proxy(&dst->reflection, "I2", "I1");
     proxy(&omit->reflection, "I1", "I2");
-    nt_typeset_get_class(&dst->serialization, "S1", NULL, 1)->custom_ctor = strdup("X");
-    nt_typeset_get_class(&omit->serialization, "S1", NULL, 1);
-    nt_typeset_get_class(&dst->serialization, "S2", NULL, 1)->custom_ctor = strdup("X");
-    nt_typeset_get_class(&omit->serialization, "S2", NULL, 1)->custom_ctor = strdup("X");
-    nt_typeset_get_class(&dst->serialization, "S3", NULL, 1);
-    nt_typeset_get_class(&omit->serialization, "S3", NULL, 1)->custom_ctor = strdup("Y");
+    /* serialization entries match exactly, custom target constructor included:
+     * (S1, X) and (S3) stay, (S2, X) goes */
+    ser(dst, "S1", "X", 1);
+    ser(omit, "S1", NULL, 1);
+    ser(dst, "S2", "X", 1);
+    ser(omit, "S2", "X", 1);
+    ser(dst, "S3", NULL, 1);
+    ser(omit, "S3", "Y", 1);
     nt_typeset_get_class(&dst->lambda_capturing, "L1", NULL, 1);
     nt_typeset_get_class(&dst->lambda_capturing, "L2", NULL, 1);
     nt_typeset_get_class(&omit->lambda_capturing, "L1", NULL, 1);
@@ -739,8 +750,7 @@ static void test_subtract_proxies_serialization_and_rest(void)
     nt_strv_push(&omit->foreign_downcalls, "{\"a\":1}");
     NT_CHECK(nt_config_subtract(dst, omit) == NT_OK);
     NT_CHECK(dst->reflection.count == 1 && find_proxy(&dst->reflection, "I2", "I1"));
-    NT_CHECK(dst->serialization.count == 1 &&
-             nt_typeset_get_class(&dst->serialization, "S1", NULL, 0));
+    NT_CHECK(dst->serialization.count == 2 && ser(dst, "S1", "X", 0) && ser(dst, "S3", NULL, 0));
     NT_CHECK(dst->lambda_capturing.count == 1 &&
              nt_typeset_get_class(&dst->lambda_capturing, "L2", NULL, 0));
     NT_CHECK(dst->n_predefined == 1 && strcmp(dst->predefined[0].hash, "h2") == 0);

@@ -40,6 +40,13 @@ static nt_type *cls(nt_typeset *s, const char *name, nt_cond c)
     return nt_typeset_get_class(s, name, &c, 0);
 }
 
+/* Serialization entry with a customTargetConstructorClass (keyed by it). */
+static nt_type *ser_ctor(nt_typeset *s, const char *name, nt_cond c, const char *ctor)
+{
+    nt_typedesc td = nt_td_class(name);
+    return nt_typeset_get_ctor(s, &td, &c, ctor, 0);
+}
+
 /* Proxy entry for the NULL-terminated interface list. */
 static nt_type *proxy(nt_typeset *s, nt_cond c, ...)
 {
@@ -316,7 +323,9 @@ static void test_legacy_v10_serialization(void)
     nt_type *dto = cls(&c->serialization, "com.example.app.Dto", NONE);
     NT_CHECK(dto && dto->custom_ctor == NULL && nt_type_is_bare(dto));
     NT_CHECK(cls(&c->serialization, "java.util.ArrayList", NONE) != NULL);
-    nt_type *ext = cls(&c->serialization, "com.example.app.Ext", reachable("com.example.app.Main"));
+    nt_type *ext = ser_ctor(&c->serialization, "com.example.app.Ext", reachable("com.example.app.Main"),
+                           "java.lang.Object");
+    NT_CHECK(!cls(&c->serialization, "com.example.app.Ext", reachable("com.example.app.Main")));
     NT_CHECK(ext && str_eq(ext->custom_ctor, "java.lang.Object"));
     NT_CHECK(proxy(&c->serialization, NONE, "com.example.app.Api", NULL) != NULL);
     NT_CHECK(c->lambda_capturing.count == 1);
@@ -388,7 +397,8 @@ static void test_legacy_v11(void)
     c = load_ok(CFG "legacy-v1.1/serialization-config.json");
     NT_CHECK(c->serialization.count == 4);
     NT_CHECK(cls(&c->serialization, "com.example.shop.Order", NONE) != NULL);
-    nt_type *cart = cls(&c->serialization, "com.example.shop.Cart", reached("com.example.shop.App"));
+    nt_type *cart = ser_ctor(&c->serialization, "com.example.shop.Cart", reached("com.example.shop.App"),
+                            "java.lang.Object");
     NT_CHECK(cart && str_eq(cart->custom_ctor, "java.lang.Object"));
     NT_CHECK(proxy(&c->serialization, NONE, "com.example.shop.Repository", NULL) != NULL);
     NT_CHECK(proxy(&c->serialization, NONE, "java.util.function.Supplier", "java.io.Serializable",
@@ -449,7 +459,7 @@ static void test_legacy_oldshapes(void)
     c = load_ok(CFG "legacy-oldshapes/serialization-config.json");
     NT_CHECK(c->serialization.count == 2);
     NT_CHECK(cls(&c->serialization, "com.example.old.Dto", NONE) != NULL);
-    nt_type *e = cls(&c->serialization, "com.example.old.Ext", NONE);
+    nt_type *e = ser_ctor(&c->serialization, "com.example.old.Ext", NONE, "java.lang.Object");
     NT_CHECK(e && str_eq(e->custom_ctor, "java.lang.Object"));
     nt_config_free(c);
 
@@ -516,8 +526,8 @@ static void test_combined_v10(void)
 
     NT_CHECK(c->serialization.count == 2);
     NT_CHECK(cls(&c->serialization, "com.example.orders.Order", NONE) != NULL);
-    nt_type *sn = cls(&c->serialization, "com.example.orders.Snapshot",
-                      reached("com.example.orders.Main"));
+    nt_type *sn = ser_ctor(&c->serialization, "com.example.orders.Snapshot",
+                           reached("com.example.orders.Main"), "java.lang.Object");
     NT_CHECK(sn && str_eq(sn->custom_ctor, "java.lang.Object"));
 
     NT_CHECK(c->n_resources == 3);

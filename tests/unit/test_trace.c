@@ -262,7 +262,10 @@ static void test_serialization_trace(void)
     NT_CHECK(c->serialization.count == 3);
     nt_type *dto = cls(&c->serialization, "com.example.Dto");
     NT_CHECK(dto && dto->custom_ctor == NULL);
-    nt_type *ext = cls(&c->serialization, "com.example.Ext");
+    /* with a custom target constructor: an entry of its own, keyed by it */
+    NT_CHECK(cls(&c->serialization, "com.example.Ext") == NULL);
+    nt_typedesc ext_td = nt_td_class("com.example.Ext");
+    nt_type *ext = nt_typeset_get_ctor(&c->serialization, &ext_td, NULL, "java.lang.Object", 0);
     NT_CHECK(ext && ext->custom_ctor && strcmp(ext->custom_ctor, "java.lang.Object") == 0);
     const char *api[] = {"com.example.Api"};
     NT_CHECK(proxy(&c->serialization, api, 1) != NULL);
