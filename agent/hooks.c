@@ -1694,6 +1694,38 @@ HOOK_PAIR(getProxyClass, (jobject loader UNUSED, jobject ifaces),
 HOOK_PAIR(newProxyInstance, (jobject loader UNUSED, jobject ifaces, jobject ih UNUSED),
           proxy(env, "newProxyInstance", ifaces, 3, w))
 
+/* MethodHandleProxies.asInterfaceInstance(intfc, target): as GraalVM's agent,
+ * the interface with every public method invoked, and a proxy of it and
+ * sun.invoke.WrapperInstance (the class the JDK makes is not a Proxy on every
+ * JDK, the config entry is; nothing else reaches Proxy from the program's
+ * caller). Recorded whatever the outcome, like the other method-handle
+ * lookups. */
+void JNICALL nth_asInterfaceInstance(JNIEnv *env, jclass h UNUSED, jobject intfc,
+                                     jobject target UNUSED)
+{
+    if (!intfc || !nt_enter())
+        return;
+    who w = by_frame(2);
+    key k;
+    k_init(&k, "asInterfaceInstance");
+    k_obj(&k, env, intfc);
+    k_who(&k, env, w);
+    if (first_sighting(k)) {
+        arena a = {0};
+        const char *name = class_name(&a, intfc);
+        nt_event e;
+        reflect_event(&e, "asInterfaceInstance");
+        e.class_name = name;
+        record(&e, w, &a);
+        reflect_event(&e, "newMethodHandleProxyInstance");
+        nt_arg args[1] = {arg_v(&name, 1)};
+        set_args(&e, args, 1);
+        record(&e, w, &a);
+        a_free(&a);
+    }
+    done(env);
+}
+
 /* ---- serialization -------------------------------------------------------------------- */
 
 static void serialization(const char *function, const char *name, int nargs, arena *a)

@@ -123,6 +123,8 @@ static const nt_icpt table[] = {
     {"java/lang/reflect/Proxy", "newProxyInstance",
      "(Ljava/lang/ClassLoader;[" C_ "Ljava/lang/reflect/InvocationHandler;)" O_, 1,
      CS("newProxyInstance", nth_newProxyInstance)},
+    {"java/lang/invoke/MethodHandleProxies", "asInterfaceInstance", "(" C_ MH_ ")" O_, 1,
+     NOCS("asInterfaceInstance", nth_asInterfaceInstance)},
     /* ---- serialization ---- */
     {"java/io/ObjectStreamClass", "<init>", "(" C_ ")V", 0, NOCS("oscInit", nth_oscInit)},
     {"java/io/ObjectInputStream", "resolveClass", "(Ljava/io/ObjectStreamClass;)" C_, 0,

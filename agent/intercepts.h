@@ -190,6 +190,7 @@ void NT_HOOK_FN(nth_getBundleImpl)(JNIEnv *, jclass, jobject caller_module, jobj
 /* proxies */
 NT_HOOK_PAIR(getProxyClass, jobject loader, jobject ifaces)
 NT_HOOK_PAIR(newProxyInstance, jobject loader, jobject ifaces, jobject h)
+void NT_HOOK_FN(nth_asInterfaceInstance)(JNIEnv *, jclass, jobject intfc, jobject target);
 /* serialization */
 void NT_HOOK_FN(nth_oscInit)(JNIEnv *, jclass, jobject cls);
 void NT_HOOK_FN(nth_resolveClass)(JNIEnv *, jclass, jobject ois, jobject desc);
