@@ -165,18 +165,32 @@ static void writer_stop(void)
 
 /* ---- meta events ------------------------------------------------------------------------ */
 
-static void meta(const char *event, const char *phase, const char *version, int track)
+static void meta_event(const nt_event *e)
+{
+    if (nt_g.rec && nt_recorder_add(nt_g.rec, e, NULL) < 0)
+        nt_fail("out of memory recording a meta event");
+}
+
+static nt_event meta_init(const char *event)
 {
     nt_event e;
     memset(&e, 0, sizeof e);
     e.tracer = "meta";
     e.event = event;
+    e.result = -1;
+    e.track = -1;
+    e.builtin_caller_filter = -1;
+    e.builtin_heuristic_filter = -1;
+    return e;
+}
+
+static void meta(const char *event, const char *phase, const char *version, int track)
+{
+    nt_event e = meta_init(event);
     e.phase = phase;
     e.version = version;
     e.track = track;
-    e.result = -1;
-    if (nt_g.rec && nt_recorder_add(nt_g.rec, &e, NULL) < 0)
-        nt_fail("out of memory recording a meta event");
+    meta_event(&e);
 }
 
 /* ---- JVMTI callbacks ------------------------------------------------------------------------ */
@@ -372,6 +386,14 @@ static int setup(JavaVM *vm, const char *options, int attach)
     nt_g.recording = 1;
     meta("initialization", NULL, "1", -1);
     meta("track_reflection_metadata", NULL, NULL, o->track_reflection_metadata ? 1 : 0);
+    if (!o->trace_output) {
+        /* for nitrace prune, which replays the provenance file with them (GraalVM's
+         * trace format has no such event: not in trace files) */
+        nt_event f = meta_init("builtin_filters");
+        f.builtin_caller_filter = o->builtin_caller_filter ? 1 : 0;
+        f.builtin_heuristic_filter = o->builtin_heuristic_filter ? 1 : 0;
+        meta_event(&f);
+    }
     started = 1;
     return JNI_OK;
 }

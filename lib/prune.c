@@ -825,13 +825,30 @@ static nt_status replay(pctx *p, nt_recorder *prov, nt_prune_report *rep)
     /* The recording's track-reflection-metadata setting (its meta event): every
      * event is replayed with it, or an untracked recording's all* flags would be
      * replayed as queryAll* and never match. */
-    int track = 1;
+    int track = 1, caller_filter = 1, heuristic_filter = 1;
     for (size_t i = 0; i < json_array_size(events); i++) {
         json_t *ev = json_object_get(json_array_get(events, i), "event");
-        if (nt_ops_str_eq(jstr(ev, "tracer"), "meta") &&
-            nt_ops_str_eq(jstr(ev, "event"), "track_reflection_metadata") &&
+        if (!nt_ops_str_eq(jstr(ev, "tracer"), "meta"))
+            continue;
+        if (nt_ops_str_eq(jstr(ev, "event"), "track_reflection_metadata") &&
             json_is_boolean(json_object_get(ev, "track")))
             track = json_is_true(json_object_get(ev, "track"));
+        /* and its built-in filters: replayed with others, an event the recording
+         * kept would register nothing (and its entry be kept as unrecorded), or
+         * one it filtered out would add contexts */
+        if (nt_ops_str_eq(jstr(ev, "event"), "builtin_filters")) {
+            json_t *cf = json_object_get(ev, "builtin_caller_filter");
+            json_t *hf = json_object_get(ev, "builtin_heuristic_filter");
+            if (json_is_boolean(cf))
+                caller_filter = json_is_true(cf);
+            if (json_is_boolean(hf))
+                heuristic_filter = json_is_true(hf);
+        }
+    }
+    nt_filter_set *filters = nt_filter_set_new(caller_filter, heuristic_filter);
+    if (!filters) {
+        json_decref(root);
+        return NT_ERR_NOMEM;
     }
     for (size_t i = 0; st == NT_OK && i < json_array_size(events); i++) {
         json_t *rec = json_array_get(events, i);
@@ -865,7 +882,7 @@ static nt_status replay(pctx *p, nt_recorder *prov, nt_prune_report *rep)
         } else {
             nt_diags ed;
             nt_diags_init(&ed);
-            nt_status ps = nt_process_event(scratch, &ts, ev, NULL, &ed);
+            nt_status ps = nt_process_event(scratch, &ts, ev, filters, &ed);
             if (ps == NT_ERR_NOMEM)
                 st = ps;
             else if (ps != NT_OK)
@@ -899,6 +916,7 @@ static nt_status replay(pctx *p, nt_recorder *prov, nt_prune_report *rep)
         nt_config_free(scratch);
         nt_event_free(ev);
     }
+    nt_filter_set_free(filters);
     json_decref(root);
     return st;
 }
@@ -910,6 +928,13 @@ static int atom_drops(pctx *p, const char *key, atom **out)
     atom *a = nt_map_get(&p->atoms, key);
     *out = a;
     return a && !a->runtime && !a->mh;
+}
+
+/* An entry or member no replayed event registers: kept, and said so. */
+static nt_status unrecorded(pctx *p, const char *cat, const char *entry)
+{
+    return report_add(p->rep, NT_PRUNE_UNRECORDED, cat, entry, "not-recorded",
+                      "no event in the provenance file registers it");
 }
 
 static nt_status add_line_atom(pctx *p, nt_prune_verdict v, const char *cat, const char *entry,
@@ -985,9 +1010,18 @@ static nt_status prune_type(pctx *p, nt_typeset *s, size_t idx, int with_prov, i
             }
         } else if (drops) {
             st = add_line_atom(p, NT_PRUNE_KEPT, sn, tk, u->id, a, 0);
+        } else if (!a) {
+            st = unrecorded(p, sn, tk);
         }
         free(k);
     } else {
+        /* The entry itself first: when no event registers it, its members
+         * are not listed one by one. */
+        char *tkey = atom_key(sn, tk, 'T', NULL);
+        int entry_recorded = tkey && nt_map_get(&p->atoms, tkey) != NULL;
+        free(tkey);
+        if (!tkey)
+            st = NT_ERR_NOMEM;
         for (size_t m = t->n_methods; m-- > 0 && st == NT_OK;) {
             char *mt = method_text(&t->methods[m]);
             char *k = mt ? atom_key(sn, tk, 'M', mt) : NULL;
@@ -1015,6 +1049,10 @@ static nt_status prune_type(pctx *p, nt_typeset *s, size_t idx, int with_prov, i
                 free(pv);
             } else if (!k) {
                 st = NT_ERR_NOMEM;
+            } else if (!a && entry_recorded) {
+                char *et = entry_text(tk, 'M', mt);
+                st = et ? unrecorded(p, sn, et) : NT_ERR_NOMEM;
+                free(et);
             }
             free(k);
             free(mt);
@@ -1031,6 +1069,10 @@ static nt_status prune_type(pctx *p, nt_typeset *s, size_t idx, int with_prov, i
                 dropped_any = 1;
             } else if (!k) {
                 st = NT_ERR_NOMEM;
+            } else if (!a && entry_recorded) {
+                char *et = entry_text(tk, 'F', t->fields[f].name);
+                st = et ? unrecorded(p, sn, et) : NT_ERR_NOMEM;
+                free(et);
             }
             free(k);
         }
@@ -1049,6 +1091,10 @@ static nt_status prune_type(pctx *p, nt_typeset *s, size_t idx, int with_prov, i
                 dropped_any = 1;
             } else if (!k) {
                 st = NT_ERR_NOMEM;
+            } else if (!a && entry_recorded) {
+                char *et = entry_text(tk, 'X', fname);
+                st = et ? unrecorded(p, sn, et) : NT_ERR_NOMEM;
+                free(et);
             }
             free(k);
         }
@@ -1064,6 +1110,8 @@ static nt_status prune_type(pctx *p, nt_typeset *s, size_t idx, int with_prov, i
             }
         } else if (a && a->runtime && whole && whole->action == NT_PRUNE_DROP) {
             st = add_line_atom(p, NT_PRUNE_KEPT, sn, tk, whole->id, a, 1);
+        } else if (st == NT_OK && !a) {
+            st = unrecorded(p, sn, tk);
         }
         free(k);
     }
@@ -1109,6 +1157,8 @@ static nt_status prune_resources(pctx *p, int with_prov)
                     drop = 1;
                 } else if (a && a->runtime && rule && rule->action == NT_PRUNE_DROP) {
                     st = add_line_atom(p, NT_PRUNE_KEPT, "resources", tx, rule->id, a, 1);
+                } else if (!a) {
+                    st = unrecorded(p, "resources", tx);
                 }
             }
             if (drop && st == NT_OK)
@@ -1139,6 +1189,8 @@ static nt_status prune_other(pctx *p)
             st = add_line_atom(p, NT_PRUNE_REMOVED, "bundles", b->name, "build-time-only", a, 0);
             if (st == NT_OK)
                 nt_config_remove_bundle(p->c, i);
+        } else if (!a) {
+            st = unrecorded(p, "bundles", b->name);
         }
         free(k);
     }

@@ -1105,6 +1105,10 @@ static nt_status do_meta(ctx *x)
         x->st->track_reflection = e->track != 0;
         return NT_OK;
     }
+    /* the recording agent's built-in filter settings: a trace or a recording is
+     * processed with the filters its reader chooses (prune replays with these) */
+    if (is(e->event, "builtin_filters"))
+        return NT_OK;
     char key[256];
     snprintf(key, sizeof key, "meta\x1f%s", e->event ? e->event : "");
     if (nt_map_get(&x->st->warned_functions, key))
@@ -1261,6 +1265,8 @@ static int event_from_json(json_t *o, nt_event *e, evbuf *b, char *err, size_t e
     memset(e, 0, sizeof *e);
     e->result = -1;
     e->track = -1;
+    e->builtin_caller_filter = -1;
+    e->builtin_heuristic_filter = -1;
     evbuf_reset(b);
     if (!json_is_object(o)) {
         snprintf(err, errn, "a trace event must be a JSON object");
@@ -1429,12 +1435,24 @@ static int event_from_json(json_t *o, nt_event *e, evbuf *b, char *err, size_t e
         snprintf(err, errn, "\"track\" must be a boolean");
         return -1;
     }
+    static const char *const filter_keys[] = {"builtin_caller_filter", "builtin_heuristic_filter"};
+    int *filter_vals[] = {&e->builtin_caller_filter, &e->builtin_heuristic_filter};
+    for (size_t i = 0; i < 2; i++) {
+        json_t *v = json_object_get(o, filter_keys[i]);
+        if (json_is_boolean(v)) {
+            *filter_vals[i] = json_is_true(v);
+        } else if (v) {
+            snprintf(err, errn, "\"%s\" must be a boolean", filter_keys[i]);
+            return -1;
+        }
+    }
     return 0;
 }
 
 static const char *const event_keys[] = {
     "tracer", "function", "class", "declaring_class", "caller_class", "result", "args",
-    "stack_trace", "event", "phase", "version", "track", NULL,
+    "stack_trace", "event", "phase", "version", "track", "builtin_caller_filter",
+    "builtin_heuristic_filter", NULL,
 };
 
 /* ---- heap events -------------------------------------------------------- */
@@ -1517,6 +1535,11 @@ char *nt_event_to_json(const nt_event *e)
             bad |= put(o, "phase", jval(e->phase));
         if (e->track >= 0)
             bad |= put(o, "track", json_boolean(e->track));
+        if (is(e->event, "builtin_filters") && e->builtin_caller_filter >= 0)
+            bad |= put(o, "builtin_caller_filter", json_boolean(e->builtin_caller_filter));
+        if (is(e->event, "builtin_filters") && e->builtin_heuristic_filter >= 0)
+            bad |= put(o, "builtin_heuristic_filter",
+                       json_boolean(e->builtin_heuristic_filter));
     }
     if (e->function)
         bad |= put(o, "function", jval(e->function));

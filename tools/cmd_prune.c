@@ -64,6 +64,7 @@ static int read_provenance(const char *input, nt_recorder **out, char *path, siz
 
 static const char *verdict_name(nt_prune_verdict v)
 {
+    /* NT_PRUNE_UNRECORDED is kept too: its rule column says why */
     return v == NT_PRUNE_REMOVED ? "removed" : v == NT_PRUNE_REWRITTEN ? "rewritten" : "kept";
 }
 
@@ -220,12 +221,14 @@ int cmd_prune(int argc, char **argv, const cli_cmd *self)
         if ((rc = cli_write_combined_stdout(c, "pruned")) != CLI_EXIT_OK)
             goto done;
     }
-    size_t removed = 0, kept = 0, rewritten = 0;
+    size_t removed = 0, kept = 0, rewritten = 0, unrec = 0;
     for (size_t i = 0; i < rep.n; i++) {
         if (rep.lines[i].verdict == NT_PRUNE_REMOVED)
             removed++;
         else if (rep.lines[i].verdict == NT_PRUNE_KEPT)
             kept++;
+        else if (rep.lines[i].verdict == NT_PRUNE_UNRECORDED)
+            unrec++;
         else
             rewritten++;
     }
@@ -242,6 +245,12 @@ int cmd_prune(int argc, char **argv, const cli_cmd *self)
                 "entries left (%zu removals, %zu rewrites): %s -> %s",
                 input, ".nitrace/provenance.json", rep.after, rep.before, removed, rewritten,
                 counts, out ? out : "standard output");
+    if (prov && unrec)
+        cli_say("merged in from another source, or let through by the recording's filter "
+                "files; --explain lists them: rule not-recorded",
+                "%s: %zu %s that no recorded event registers %s kept as %s", input, unrec,
+                unrec == 1 ? "entry or member" : "entries or members", unrec == 1 ? "was" : "were",
+                unrec == 1 ? "it is" : "they are");
     rc = CLI_EXIT_OK;
 done:
     nt_recorder_free(prov);

@@ -85,10 +85,15 @@ typedef struct nt_event {
     size_t n_args;
     /* meta events ("tracer":"meta") */
     const char *event;             /* "initialization", "phase_change",
-                                      "track_reflection_metadata" */
+                                      "track_reflection_metadata", "builtin_filters" */
     const char *phase;             /* phase_change: "start", "live", "dead", "unload" */
     const char *version;           /* initialization: "1" */
     int track;                     /* track_reflection_metadata: 0/1; -1 absent */
+    /* nitrace's "builtin_filters" meta event (the agent's built-in filter
+     * settings, in provenance files only; processing ignores it, prune replays
+     * a recording with them): 0/1; -1 absent */
+    int builtin_caller_filter;
+    int builtin_heuristic_filter;
     /* nitrace extension, not part of GraalVM's trace format (never written by
      * nt_event_to_json, never set by nt_event_parse): for a JNI event, the
      * real path of the native library that made the call, set by

@@ -470,6 +470,72 @@ static void test_prune_restores_members(void)
     nt_recorder_free(r);
 }
 
+/* A recording made without the built-in caller filter holds entries a JDK
+ * caller registered: the replay follows its filter settings, so such an entry
+ * seen only at load time still goes (replayed with the built-in filter, its
+ * event registered nothing and the entry was kept as unrecorded). */
+static void test_prune_recording_filters(void)
+{
+    nt_recorder *r = nt_recorder_new();
+    nt_rec_context loading = {.caller_class = "java.util.ServiceLoader",
+                              .clinit_class = "example.core__init", .clojure_loading = 1,
+                              .main_phase = 1};
+    rec(r, "{\"tracer\":\"meta\",\"event\":\"phase_change\",\"phase\":\"live\"}", NULL, 0);
+    rec(r, "{\"tracer\":\"meta\",\"event\":\"builtin_filters\","
+           "\"builtin_caller_filter\":false,\"builtin_heuristic_filter\":true}",
+        NULL, 0);
+    rec(r, "{\"tracer\":\"reflect\",\"function\":\"forName\",\"class\":\"java.lang.Class\","
+           "\"caller_class\":\"java.util.ServiceLoader\",\"args\":[\"com.acme.Svc\"]}",
+        &loading, 1);
+    nt_filter_set *nofilter = nt_filter_set_new(0, 1);
+    nt_config *c = nt_config_new();
+    NT_CHECK(nt_recorder_build(r, c, nofilter, NULL) == NT_OK);
+    NT_CHECK(nt_typeset_get_class(&c->reflection, "com.acme.Svc", NULL, 0) != NULL);
+    nt_prune_opts o;
+    nt_prune_opts_init(&o);
+    nt_prune_report rep;
+    nt_prune_report_init(&rep);
+    NT_CHECK(nt_prune(c, r, &o, &rep, NULL) == NT_OK);
+    NT_CHECK(nt_typeset_get_class(&c->reflection, "com.acme.Svc", NULL, 0) == NULL);
+    NT_CHECK(has_line(&rep, NT_PRUNE_REMOVED, "com.acme.Svc", "build-time-only"));
+    nt_prune_report_free(&rep);
+    nt_config_free(c);
+    nt_filter_set_free(nofilter);
+    nt_recorder_free(r);
+}
+
+/* Entries and members no recorded event registers (merged in from elsewhere)
+ * are kept and reported as such; recorded ones are not. */
+static void test_prune_unrecorded_entries(void)
+{
+    nt_recorder *r = nt_recorder_new();
+    nt_rec_context req = {.caller_class = "example.core", .main_phase = 1};
+    rec(r, "{\"tracer\":\"meta\",\"event\":\"phase_change\",\"phase\":\"live\"}", NULL, 0);
+    rec(r, "{\"tracer\":\"reflect\",\"function\":\"forName\",\"class\":\"java.lang.Class\","
+           "\"caller_class\":\"example.core\",\"args\":[\"com.acme.Used\"]}",
+        &req, 1);
+    nt_config *c = nt_config_new();
+    NT_CHECK(nt_recorder_build(r, c, NULL, NULL) == NT_OK);
+    nt_type *used = nt_typeset_get_class(&c->reflection, "com.acme.Used", NULL, 0);
+    NT_CHECK(used && nt_type_add_field(used, "extra", 0));
+    nt_typeset_get_class(&c->reflection, "com.lib.Other", NULL, 1)->flags = NT_ALL_PUBLIC_FIELDS;
+    NT_CHECK(nt_config_add_resource(c, NT_RES_GLOB, NULL, "lib/x.properties", NULL) != NULL);
+    nt_prune_opts o;
+    nt_prune_opts_init(&o);
+    nt_prune_report rep;
+    nt_prune_report_init(&rep);
+    NT_CHECK(nt_prune(c, r, &o, &rep, NULL) == NT_OK);
+    NT_CHECK(rep.n == 3);
+    NT_CHECK(has_line(&rep, NT_PRUNE_UNRECORDED, "com.acme.Used field extra", "not-recorded"));
+    NT_CHECK(has_line(&rep, NT_PRUNE_UNRECORDED, "com.lib.Other", "not-recorded"));
+    NT_CHECK(has_line(&rep, NT_PRUNE_UNRECORDED, "lib/x.properties", "not-recorded"));
+    NT_CHECK(nt_typeset_get_class(&c->reflection, "com.lib.Other", NULL, 0) != NULL);
+    NT_CHECK(nt_config_entry_count(c) == 3);
+    nt_prune_report_free(&rep);
+    nt_config_free(c);
+    nt_recorder_free(r);
+}
+
 /* A recording made with track-reflection-metadata=false holds all* flags (not
  * queryAll*): the replay follows its setting, so load-time ones still go. */
 static void test_prune_untracked_recording(void)
@@ -515,5 +581,7 @@ int main(void)
     NT_RUN(test_prune_provenance);
     NT_RUN(test_prune_restores_members);
     NT_RUN(test_prune_untracked_recording);
+    NT_RUN(test_prune_recording_filters);
+    NT_RUN(test_prune_unrecorded_entries);
     NT_DONE();
 }

@@ -253,6 +253,11 @@ done
 if agent_run nofilter "no-filter"; then
     check_launcher_jni "$w/nofilter" || fail "no-filter: jni-config.json is not the launcher's JNI lookups"
     check_launcher_reflect "$w/nofilter" || fail "no-filter: reflect-config.json lacks the launcher's getMethod(main) or JDK entries"
+    # prune replays the recording with its filter settings: every entry has its events
+    if ! "$E2E_NITRACE" prune --clojure -o "$w/nofilter-pruned" "$w/nofilter" >"$w/nofilter-prune.log" 2>&1 ||
+        grep -q "no recorded event" "$w/nofilter-prune.log"; then
+        fail "no-filter: nitrace prune of the recording:"; sed 's/^/    /' "$w/nofilter-prune.log"
+    fi
 fi
 
 # 7. experimental-class-loader-support=false: Main's explicit loadClass calls (Loaded and

@@ -13,6 +13,8 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert isinstance(d, list) and d, "not a non-empty JSON array"
 assert all(isinstance(e, dict) and "tracer" in e for e in d), "an element is not a trace event"
+# GraalVM'"'"'s format only: the builtin_filters meta event is for provenance files
+assert not any(e.get("event") == "builtin_filters" for e in d), "a builtin_filters event"
 ' "$w/$area-trace.json" 2>"$w/$area-check.log"; then
         fail "$area: $w/$area-trace.json is not a JSON array of events: $(tail -n 1 "$w/$area-check.log")"
         continue
