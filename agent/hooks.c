@@ -1551,11 +1551,6 @@ void JNICALL nth_allocateInstance(JNIEnv *env, jclass h, jobject unsafe UNUSED, 
 {
     class_and_name(env, "allocateInstance", cls, NULL, 0, hook_depth(env, h));
 }
-void JNICALL nth_objectFieldOffset(JNIEnv *env, jclass h, jobject unsafe UNUSED,
-                                   jobject cls, jobject name)
-{
-    class_and_name(env, "objectFieldOffset", cls, name, 1, hook_depth(env, h));
-}
 
 /* ---- resources --------------------------------------------------------------------- */
 
@@ -1696,10 +1691,9 @@ HOOK_PAIR(newProxyInstance, (jobject loader UNUSED, jobject ifaces, jobject ih U
 
 /* MethodHandleProxies.asInterfaceInstance(intfc, target): as GraalVM's agent,
  * the interface with every public method invoked, and a proxy of it and
- * sun.invoke.WrapperInstance (the class the JDK makes is not a Proxy on every
- * JDK, the config entry is; nothing else reaches Proxy from the program's
- * caller). Recorded whatever the outcome, like the other method-handle
- * lookups. */
+ * sun.invoke.WrapperInstance (JDK 17 makes one with Proxy, from a caller the
+ * built-in filter drops; JDK 22+ spins a hidden class). Recorded whatever the
+ * outcome, like the other method-handle lookups. */
 void JNICALL nth_asInterfaceInstance(JNIEnv *env, jclass h UNUSED, jobject intfc,
                                      jobject target UNUSED)
 {

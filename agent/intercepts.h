@@ -175,8 +175,6 @@ NT_HOOK_PAIR(fieldAccess, jobject decl, jobject name)
 void NT_HOOK_FN(nth_arrayNew1)(JNIEnv *, jclass, jobject comp, jint len);
 void NT_HOOK_FN(nth_arrayNewN)(JNIEnv *, jclass, jobject comp, jobject dims);
 void NT_HOOK_FN(nth_allocateInstance)(JNIEnv *, jclass, jobject unsafe, jobject cls);
-void NT_HOOK_FN(nth_objectFieldOffset)(JNIEnv *, jclass, jobject unsafe, jobject cls,
-                                       jobject name);
 /* resources */
 void NT_HOOK_FN(nth_findResource)(JNIEnv *, jclass, jobject loader, jobject module, jobject name);
 void NT_HOOK_FN(nth_findResourceAsStream)(JNIEnv *, jclass, jobject loader, jobject module,

@@ -120,8 +120,9 @@ typedef enum nt_prune_verdict {
     NT_PRUNE_REMOVED = 0,      /* removed */
     NT_PRUNE_REWRITTEN = 1,    /* moved by a rewrite rule */
     NT_PRUNE_KEPT = 2,         /* kept although a name rule alone would remove it */
-    NT_PRUNE_UNRECORDED = 3    /* kept: no provenance event registers it (the directory
-                                  holds entries of another source), provenance mode only */
+    NT_PRUNE_UNRECORDED = 3    /* kept: no replayed provenance event registers it (entries
+                                  merged in from another source, or let through by the
+                                  recording's filter files); provenance mode only */
 } nt_prune_verdict;
 
 typedef struct nt_prune_line {

@@ -213,7 +213,7 @@ public final class NitraceFast {
             GET_DECLARED_CONSTRUCTOR = 9, GET_FIELD = 10, GET_DECLARED_FIELD = 11,
             GET_ENCLOSING_METHOD = 12, GET_ENCLOSING_CONSTRUCTOR = 13, INVOKE = 14,
             CTOR_NEW_INSTANCE = 16, FIELD = 17, ARRAY_NEW = 18,
-            ALLOCATE_INSTANCE = 19, OBJECT_FIELD_OFFSET = 20, FIND_RESOURCE = 21,
+            ALLOCATE_INSTANCE = 19, FIND_RESOURCE = 21,
             FIND_RESOURCE_AS_STREAM = 22, LOADER_FIND_RESOURCE = 23, GET_RESOURCE = 24,
             GET_RESOURCES = 25, GET_SYSTEM_RESOURCE = 26, GET_SYSTEM_RESOURCES = 27,
             BULK = 32; // + the bulk query's number
@@ -646,16 +646,6 @@ public final class NitraceFast {
             note(ALLOCATE_INSTANCE, cls, null, null, null, 0, null, false);
     }
 
-    @DontInline
-    public static void objectFieldOffset(Object unsafe, Object cls, Object name) {
-        boolean ok = cls != null && name != null;
-        if (ok && seen(OBJECT_FIELD_OFFSET, cls, (String) name, null, null, 0, null))
-            return;
-        objectFieldOffsetN(unsafe, cls, name);
-        if (ok)
-            note(OBJECT_FIELD_OFFSET, cls, (String) name, null, null, 0, null, false);
-    }
-
     // ---- resources: (loader, module, name); no caller ----------------------
 
     private static boolean resource(int kind, Object loader, Object module, Object name) {
@@ -760,7 +750,6 @@ public final class NitraceFast {
     private static native void arrayNew1N(Object comp, int len);
     private static native void arrayNewNN(Object comp, Object dims);
     private static native void allocateInstanceN(Object unsafe, Object cls);
-    private static native void objectFieldOffsetN(Object unsafe, Object cls, Object name);
     private static native void findResourceN(Object loader, Object module, Object name);
     private static native void findResourceAsStreamN(Object loader, Object module, Object name);
     private static native void loaderFindResourceN(Object loader, Object module, Object name);

@@ -158,7 +158,6 @@ drop-entry:reflect-config.json:0 reflection fixtures.check.Greeter
 drop-entry:reflect-config.json:1 reflection fixtures.check.Named
 drop-entry:reflect-config.json:2 reflection fixtures.check.Target
 drop-entry:reflect-config.json:3 reflection java.lang.Object
-drop-entry:reflect-config.json:4 reflection java.util.concurrent.atomic.AtomicLong
 drop-entry:jni-config.json:0 jni fixtures.check.Target
 drop-entry:proxy-config.json:0 reflection proxy [fixtures.check.Greeter, fixtures.check.Named]
 drop-resource:0 resources check/data.txt

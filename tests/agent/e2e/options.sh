@@ -87,8 +87,8 @@ cat >"$w/omit-r/reflect-config.json" <<'JSON'
    "queriedMethods": [{"name": "hello", "parameterTypes": ["java.lang.String"]}]}
 ]
 JSON
-cat >"$w/omit-a/reflect-config.json" <<'JSON'
-[ {"name": "java.util.concurrent.atomic.AtomicLong", "fields": [{"name": "value"}]} ]
+cat >"$w/omit-a/resource-config.json" <<'JSON'
+{ "resources": { "includes": [ {"pattern": "\\Qmissing/nothing.txt\\E"} ] } }
 JSON
 cat >"$w/omit-b/resource-config.json" <<'JSON'
 { "globs": [ {"glob": "top.txt"}, {"module": "java.base", "glob": "java/lang/Object.class"} ] }
@@ -119,9 +119,8 @@ compile_fixture resources
 mkdir -p "$w/omit-res"
 run_java "$w/omit-res-run" "config-output-dir=$w/omit-res,config-to-omit=$w/omit-a,config-to-omit=$w/omit-b" fixtures.resources.Main
 if check_rc "$w/omit-res-run" 0; then
-    check_omit omit-res "$(expected_dir resources)" "- reflection java.util.concurrent.atomic.AtomicLong
-- reflection java.util.concurrent.atomic.AtomicLong field value
-- resources glob java/lang/Object.class module java.base
+    check_omit omit-res "$(expected_dir resources)" "- resources glob java/lang/Object.class module java.base
+- resources glob missing/nothing.txt
 - resources glob top.txt" "$w/omit-a" "$w/omit-b"
 fi
 compile_fixture reflection
