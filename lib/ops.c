@@ -1,8 +1,8 @@
 /* nitrace core: union, normalisation, subtraction, clone and equality of
  * configs (reference/graalvm-agent.md §3.3 and §4).
  *
- * Union keys type entries by (type descriptor, condition) through
- * nt_typeset_get, ORs flags and field flags, keeps the higher access level of
+ * Union keys type entries by (type descriptor, condition, custom target
+ * constructor) through nt_typeset_get_ctor, ORs flags and field flags, keeps the higher access level of
  * a method (ACCESSED beats QUERIED) and unions reasons, resources, bundles,
  * predefined classes and foreign entries.
  *

@@ -689,6 +689,22 @@ static nt_status note_atom(pctx *p, const char *key, unsigned kind, const char *
     return NT_OK;
 }
 
+/* An entry's text in atoms and report lines: its descriptor, and for a
+ * serialization entry with a customTargetConstructorClass (a registration of
+ * its own) the constructor class too. Caller frees; NULL on NOMEM. */
+static char *type_text(const nt_type *t)
+{
+    char *k = nt_typedesc_key(&t->td);
+    if (!k || !t->custom_ctor)
+        return k;
+    nt_sbuf b = {0};
+    nt_sb_puts(&b, k);
+    nt_sb_puts(&b, " customTargetConstructorClass ");
+    nt_sb_puts(&b, t->custom_ctor);
+    free(k);
+    return nt_sb_take(&b);
+}
+
 static nt_status note_config(pctx *p, const nt_config *s, int mh, const ev_ctx *cx, size_t n_cx)
 {
     const nt_typeset *sets[] = {&s->reflection, &s->jni, &s->serialization,
@@ -699,7 +715,7 @@ static nt_status note_config(pctx *p, const nt_config *s, int mh, const ev_ctx *
         unsigned kind = set_kind(s, sets[si]);
         for (size_t i = 0; i < sets[si]->count && st == NT_OK; i++) {
             const nt_type *t = sets[si]->items[i];
-            char *tk = nt_typedesc_key(&t->td);
+            char *tk = type_text(t);
             if (!tk)
                 return NT_ERR_NOMEM;
             const char *cls = t->td.kind == NT_TD_CLASS ? t->td.name : NULL;
@@ -839,10 +855,15 @@ static nt_status replay(pctx *p, nt_recorder *prov, nt_prune_report *rep)
         if (nt_ops_str_eq(jstr(ev, "event"), "builtin_filters")) {
             json_t *cf = json_object_get(ev, "builtin_caller_filter");
             json_t *hf = json_object_get(ev, "builtin_heuristic_filter");
-            if (json_is_boolean(cf))
-                caller_filter = json_is_true(cf);
-            if (json_is_boolean(hf))
-                heuristic_filter = json_is_true(hf);
+            /* Several runs merged into one directory can have used different
+             * settings, and the file does not say which event came from which:
+             * a filter is on only if every run had it on. Replaying an event
+             * that some run filtered out can only add contexts (keep more),
+             * while filtering an event a run kept could drop an entry it needs. */
+            if (json_is_false(cf))
+                caller_filter = 0;
+            if (json_is_false(hf))
+                heuristic_filter = 0;
         }
     }
     nt_filter_set *filters = nt_filter_set_new(caller_filter, heuristic_filter);
@@ -930,6 +951,36 @@ static int atom_drops(pctx *p, const char *key, atom **out)
     return a && !a->runtime && !a->mh;
 }
 
+/* atom_drops for (set, type, what, detail). A reflection entry without an
+ * atom of its own takes the JNI or serialization set's: reading
+ * reachability-metadata.json registers a jniAccessible or serializable type
+ * for reflection too, with no reflection event behind it. Returns -1 on
+ * NOMEM, else 1 when the atom says drop; *out is the atom or NULL. */
+static int atom_verdict(pctx *p, const char *sn, const char *tk, char what, const char *detail,
+                        atom **out)
+{
+    static const char *const sets[] = {NULL, "jni", "serialization"};
+    int n = strcmp(sn, "reflection") == 0 ? 3 : 1;
+    *out = NULL;
+    for (int i = 0; i < n; i++) {
+        char *k = atom_key(i ? sets[i] : sn, tk, what, detail);
+        if (!k)
+            return -1;
+        int drops = atom_drops(p, k, out);
+        free(k);
+        if (*out)
+            return drops;
+    }
+    return 0;
+}
+
+/* No flags and no members: what the ctor of a serialization entry (part of its
+ * identity) is not. */
+static int no_members(const nt_type *t)
+{
+    return t->flags == 0 && t->n_fields == 0 && t->n_methods == 0;
+}
+
 /* An entry or member no replayed event registers: kept, and said so. */
 static nt_status unrecorded(pctx *p, const char *cat, const char *entry)
 {
@@ -954,11 +1005,11 @@ static nt_status prune_type(pctx *p, nt_typeset *s, size_t idx, int with_prov, i
     const char *sn = set_name(p->c, s);
     unsigned kind = set_kind(p->c, s);
     const char *cls = t->td.kind == NT_TD_CLASS ? t->td.name : NULL;
-    char *tk = nt_typedesc_key(&t->td);
+    char *tk = type_text(t);
     if (!tk)
         return NT_ERR_NOMEM;
     nt_status st = NT_OK;
-    int had = !nt_type_is_bare(t), dropped_any = 0;
+    int had = !no_members(t), dropped_any = 0;
     *removed = 0;
     const nt_prune_rule *whole = kind && cls ? first_rule(p, kind, cls, NULL, NULL, 0) : NULL;
     int keep_rule = whole && whole->action == NT_PRUNE_KEEP;
@@ -997,10 +1048,9 @@ static nt_status prune_type(pctx *p, nt_typeset *s, size_t idx, int with_prov, i
         }
     } else if (user_rule(p, kind, cls) && user_rule(p, kind, cls)->action != NT_PRUNE_REWRITE) {
         const nt_prune_rule *u = user_rule(p, kind, cls);
-        char *k = atom_key(sn, tk, 'T', NULL);
         atom *a = NULL;
-        int drops = k && atom_drops(p, k, &a);
-        if (!k) {
+        int drops = atom_verdict(p, sn, tk, 'T', NULL, &a);
+        if (drops < 0) {
             st = NT_ERR_NOMEM;
         } else if (u->action == NT_PRUNE_DROP) {
             st = add_line_atom(p, NT_PRUNE_REMOVED, sn, tk, u->id, a, a && a->runtime);
@@ -1013,20 +1063,19 @@ static nt_status prune_type(pctx *p, nt_typeset *s, size_t idx, int with_prov, i
         } else if (!a) {
             st = unrecorded(p, sn, tk);
         }
-        free(k);
     } else {
         /* The entry itself first: when no event registers it, its members
          * are not listed one by one. */
-        char *tkey = atom_key(sn, tk, 'T', NULL);
-        int entry_recorded = tkey && nt_map_get(&p->atoms, tkey) != NULL;
-        free(tkey);
-        if (!tkey)
+        atom *ta = NULL;
+        int tdrops = atom_verdict(p, sn, tk, 'T', NULL, &ta);
+        if (tdrops < 0)
             st = NT_ERR_NOMEM;
+        int entry_recorded = ta != NULL;
         for (size_t m = t->n_methods; m-- > 0 && st == NT_OK;) {
             char *mt = method_text(&t->methods[m]);
-            char *k = mt ? atom_key(sn, tk, 'M', mt) : NULL;
             atom *a = NULL;
-            if (k && atom_drops(p, k, &a)) {
+            int drops = mt ? atom_verdict(p, sn, tk, 'M', mt, &a) : -1;
+            if (drops > 0) {
                 char *et = entry_text(tk, 'M', mt);
                 st = et ? add_line_atom(p, NT_PRUNE_REMOVED, sn, et, "build-time-only", a, 0)
                         : NT_ERR_NOMEM;
@@ -1047,62 +1096,58 @@ static nt_status prune_type(pctx *p, nt_typeset *s, size_t idx, int with_prov, i
                 free(et);
                 free(sum);
                 free(pv);
-            } else if (!k) {
+            } else if (drops < 0) {
                 st = NT_ERR_NOMEM;
             } else if (!a && entry_recorded) {
                 char *et = entry_text(tk, 'M', mt);
                 st = et ? unrecorded(p, sn, et) : NT_ERR_NOMEM;
                 free(et);
             }
-            free(k);
             free(mt);
         }
         for (size_t f = t->n_fields; f-- > 0 && st == NT_OK;) {
-            char *k = atom_key(sn, tk, 'F', t->fields[f].name);
             atom *a = NULL;
-            if (k && atom_drops(p, k, &a)) {
+            int drops = atom_verdict(p, sn, tk, 'F', t->fields[f].name, &a);
+            if (drops > 0) {
                 char *et = entry_text(tk, 'F', t->fields[f].name);
                 st = et ? add_line_atom(p, NT_PRUNE_REMOVED, sn, et, "build-time-only", a, 0)
                         : NT_ERR_NOMEM;
                 free(et);
                 nt_type_remove_field(t, f);
                 dropped_any = 1;
-            } else if (!k) {
+            } else if (drops < 0) {
                 st = NT_ERR_NOMEM;
             } else if (!a && entry_recorded) {
                 char *et = entry_text(tk, 'F', t->fields[f].name);
                 st = et ? unrecorded(p, sn, et) : NT_ERR_NOMEM;
                 free(et);
             }
-            free(k);
         }
         for (unsigned b = 0; b < NT_TYPE_FLAG_COUNT && st == NT_OK; b++) {
             if (!(t->flags & (1u << b)))
                 continue;
             const char *fname = nt_type_flag_name(1u << b);
-            char *k = atom_key(sn, tk, 'X', fname);
             atom *a = NULL;
-            if (k && atom_drops(p, k, &a)) {
+            int drops = atom_verdict(p, sn, tk, 'X', fname, &a);
+            if (drops > 0) {
                 char *et = entry_text(tk, 'X', fname);
                 st = et ? add_line_atom(p, NT_PRUNE_REMOVED, sn, et, "build-time-only", a, 0)
                         : NT_ERR_NOMEM;
                 free(et);
                 t->flags &= ~(1u << b);
                 dropped_any = 1;
-            } else if (!k) {
+            } else if (drops < 0) {
                 st = NT_ERR_NOMEM;
             } else if (!a && entry_recorded) {
                 char *et = entry_text(tk, 'X', fname);
                 st = et ? unrecorded(p, sn, et) : NT_ERR_NOMEM;
                 free(et);
             }
-            free(k);
         }
-        char *k = st == NT_OK ? atom_key(sn, tk, 'T', NULL) : NULL;
-        atom *a = NULL;
-        if (st == NT_OK && !k) {
-            st = NT_ERR_NOMEM;
-        } else if (k && atom_drops(p, k, &a) && nt_type_is_bare(t)) {
+        atom *a = ta;
+        if (st != NT_OK) {
+            /* nothing more */
+        } else if (tdrops > 0 && no_members(t)) {
             st = add_line_atom(p, NT_PRUNE_REMOVED, sn, tk, "build-time-only", a, 0);
             if (st == NT_OK) {
                 nt_typeset_remove(s, idx);
@@ -1110,12 +1155,11 @@ static nt_status prune_type(pctx *p, nt_typeset *s, size_t idx, int with_prov, i
             }
         } else if (a && a->runtime && whole && whole->action == NT_PRUNE_DROP) {
             st = add_line_atom(p, NT_PRUNE_KEPT, sn, tk, whole->id, a, 1);
-        } else if (st == NT_OK && !a) {
+        } else if (!a) {
             st = unrecorded(p, sn, tk);
         }
-        free(k);
     }
-    if (st == NT_OK && !with_prov && had && dropped_any && nt_type_is_bare(t)) {
+    if (st == NT_OK && !with_prov && had && dropped_any && no_members(t)) {
         st = report_add(p->rep, NT_PRUNE_REMOVED, sn, tk, "left-empty", "");
         nt_typeset_remove(s, idx);
         *removed = 1;
@@ -1151,6 +1195,8 @@ static nt_status prune_resources(pctx *p, int with_prov)
                 } else if (u && u->action == NT_PRUNE_KEEP) {
                     if (drops)
                         st = add_line_atom(p, NT_PRUNE_KEPT, "resources", tx, u->id, a, 0);
+                    else if (!a)
+                        st = unrecorded(p, "resources", tx);
                 } else if (drops) {
                     st = add_line_atom(p, NT_PRUNE_REMOVED, "resources", tx, "build-time-only",
                                        a, 0);

@@ -536,6 +536,83 @@ static void test_prune_unrecorded_entries(void)
     nt_recorder_free(r);
 }
 
+/* A serialization entry with a customTargetConstructorClass is a registration
+ * of its own: recorded without one, it is not explained by the plain event.
+ * And a type that reachability-metadata.json registers for serialization is
+ * read back as a reflection entry too: that entry is judged by the
+ * serialization event, not reported as unrecorded. */
+static void test_prune_ctor_and_combined_entries(void)
+{
+    nt_recorder *r = nt_recorder_new();
+    nt_rec_context req = {.caller_class = "example.core", .main_phase = 1};
+    nt_rec_context loading = {.caller_class = "example.core__init",
+                              .clinit_class = "example.core__init", .clojure_loading = 1,
+                              .main_phase = 1};
+    rec(r, "{\"tracer\":\"meta\",\"event\":\"phase_change\",\"phase\":\"live\"}", NULL, 0);
+    rec(r, "{\"tracer\":\"serialization\",\"function\":\"ObjectStreamClass.<init>\","
+           "\"args\":[\"com.acme.Dto\",null]}",
+        &req, 1);
+    rec(r, "{\"tracer\":\"serialization\",\"function\":\"ObjectStreamClass.<init>\","
+           "\"args\":[\"com.acme.Early\",null]}",
+        &loading, 1);
+    nt_config *c = nt_config_new();
+    NT_CHECK(nt_recorder_build(r, c, NULL, NULL) == NT_OK);
+    nt_typedesc dto = nt_td_class("com.acme.Dto"), early = nt_td_class("com.acme.Early");
+    NT_CHECK(nt_typeset_get_ctor(&c->serialization, &dto, NULL, "com.acme.Base", 1) != NULL);
+    NT_CHECK(nt_typeset_get(&c->reflection, &dto, NULL, 1) != NULL);   /* as read back from */
+    NT_CHECK(nt_typeset_get(&c->reflection, &early, NULL, 1) != NULL); /* combined files */
+    nt_prune_opts o;
+    nt_prune_opts_init(&o);
+    nt_prune_report rep;
+    nt_prune_report_init(&rep);
+    NT_CHECK(nt_prune(c, r, &o, &rep, NULL) == NT_OK);
+    NT_CHECK(has_line(&rep, NT_PRUNE_UNRECORDED,
+                      "com.acme.Dto customTargetConstructorClass com.acme.Base", "not-recorded"));
+    NT_CHECK(has_line(&rep, NT_PRUNE_REMOVED, "com.acme.Early", "build-time-only"));
+    NT_CHECK(rep.n == 3); /* and serialization's com.acme.Early */
+    NT_CHECK(nt_typeset_get(&c->reflection, &dto, NULL, 0) != NULL);
+    NT_CHECK(nt_typeset_get(&c->reflection, &early, NULL, 0) == NULL);
+    NT_CHECK(nt_typeset_get(&c->serialization, &dto, NULL, 0) != NULL);
+    nt_prune_report_free(&rep);
+    nt_config_free(c);
+    nt_recorder_free(r);
+}
+
+/* Runs with different built-in filter settings merged into one directory:
+ * the replay keeps a filter only if every run had it, so the event the
+ * unfiltered run recorded at run time still keeps its entry. */
+static void test_prune_merged_filter_settings(void)
+{
+    nt_recorder *r = nt_recorder_new();
+    nt_rec_context rt = {.caller_class = "java.util.ServiceLoader", .main_phase = 1};
+    nt_rec_context loading = {.caller_class = "example.core__init",
+                              .clinit_class = "example.core__init", .clojure_loading = 1,
+                              .main_phase = 1};
+    rec(r, "{\"tracer\":\"meta\",\"event\":\"phase_change\",\"phase\":\"live\"}", NULL, 0);
+    rec(r, "{\"tracer\":\"meta\",\"event\":\"builtin_filters\","
+           "\"builtin_caller_filter\":false,\"builtin_heuristic_filter\":true}",
+        NULL, 0);
+    rec(r, "{\"tracer\":\"meta\",\"event\":\"builtin_filters\","
+           "\"builtin_caller_filter\":true,\"builtin_heuristic_filter\":true}",
+        NULL, 0);
+    rec(r, "{\"tracer\":\"reflect\",\"function\":\"forName\",\"class\":\"java.lang.Class\","
+           "\"caller_class\":\"java.util.ServiceLoader\",\"args\":[\"com.acme.Svc\"]}",
+        &rt, 1);
+    rec(r, "{\"tracer\":\"reflect\",\"function\":\"forName\",\"class\":\"java.lang.Class\","
+           "\"caller_class\":\"example.core__init\",\"args\":[\"com.acme.Svc\"]}",
+        &loading, 1);
+    nt_filter_set *nofilter = nt_filter_set_new(0, 1);
+    nt_config *c = nt_config_new();
+    NT_CHECK(nt_recorder_build(r, c, nofilter, NULL) == NT_OK);
+    nt_prune_opts o;
+    nt_prune_opts_init(&o);
+    NT_CHECK(nt_prune(c, r, &o, NULL, NULL) == NT_OK);
+    NT_CHECK(nt_typeset_get_class(&c->reflection, "com.acme.Svc", NULL, 0) != NULL);
+    nt_config_free(c);
+    nt_filter_set_free(nofilter);
+    nt_recorder_free(r);
+}
+
 /* A recording made with track-reflection-metadata=false holds all* flags (not
  * queryAll*): the replay follows its setting, so load-time ones still go. */
 static void test_prune_untracked_recording(void)
@@ -583,5 +660,7 @@ int main(void)
     NT_RUN(test_prune_untracked_recording);
     NT_RUN(test_prune_recording_filters);
     NT_RUN(test_prune_unrecorded_entries);
+    NT_RUN(test_prune_ctor_and_combined_entries);
+    NT_RUN(test_prune_merged_filter_settings);
     NT_DONE();
 }

@@ -23,6 +23,15 @@ static nt_type *add_class(nt_typeset *s, const char *name, const nt_cond *cond)
     return t;
 }
 
+/* A serialization entry with a customTargetConstructorClass (part of its key). */
+static nt_type *add_ser_ctor(nt_typeset *s, const char *name, const char *ctor)
+{
+    nt_typedesc td = nt_td_class(name);
+    nt_type *t = nt_typeset_get_ctor(s, &td, NULL, ctor, 1);
+    NT_CHECK(t != NULL);
+    return t;
+}
+
 static nt_type *add_proxy(nt_typeset *s, const char *i1, const char *i2, const nt_cond *cond)
 {
     nt_typedesc td;
@@ -339,8 +348,7 @@ static void test_serialization_and_predefined(void)
 {
     nt_config *c = nt_config_new();
     add_class(&c->serialization, "com.Dto", &REACHABLE_MAIN);
-    nt_type *e = add_class(&c->serialization, "com.Ext", NULL);
-    e->custom_ctor = strdup("java.lang.Object");
+    nt_type *e = add_ser_ctor(&c->serialization, "com.Ext", "java.lang.Object");
     nt_strv_push(&e->reasons, "r");
     add_proxy(&c->serialization, "com.Api", NULL, &REACHED_MAIN);
     add_class(&c->lambda_capturing, "com.Main", &REACHED_MAIN);
@@ -934,7 +942,7 @@ static void test_round_trip(void)
     nt_strv_push(&nt_config_add_bundle(c, "com.Msg", NULL, NULL)->locales, "de");
     nt_config_add_bundle(c, "com.B", "java.logging", NULL);
     add_class(&c->jni, "com.J", NULL)->flags |= NT_ALL_DECLARED_METHODS;
-    add_class(&c->serialization, "com.S", NULL)->custom_ctor = strdup("java.lang.Object");
+    add_ser_ctor(&c->serialization, "com.S", "java.lang.Object");
     add_proxy(&c->serialization, "com.SP", NULL, NULL);
     add_class(&c->lambda_capturing, "com.Cap", NULL);
     nt_config_add_predefined(c, "agent-extracted", "h", "com.X");
