@@ -347,16 +347,28 @@ static void rec(nt_recorder *r, const char *json, const nt_rec_context *ctx, siz
     nt_event_free(e);
 }
 
-static void test_prune_provenance(void)
+/* A recorder in the live phase, as the agent's recordings are. */
+static nt_recorder *live_recorder(void)
 {
     nt_recorder *r = nt_recorder_new();
+    rec(r, "{\"tracer\":\"meta\",\"event\":\"phase_change\",\"phase\":\"live\"}", NULL, 0);
+    return r;
+}
+
+/* Namespace loading: example.core__init's <clinit> during the main phase. */
+static const nt_rec_context CORE_LOADING = {.caller_class = "example.core__init",
+                                            .clinit_class = "example.core__init",
+                                            .clojure_loading = 1, .main_phase = 1};
+
+static void test_prune_provenance(void)
+{
+    nt_recorder *r = live_recorder();
     nt_rec_context loading = {.caller_class = "clojure.lang.RT", .clinit_class = "clojure.lang.RT",
                               .clojure_loading = 1, .main_phase = 1};
     nt_rec_context req = {.caller_class = "clojure.lang.Reflector", .main_phase = 1};
     nt_rec_context lazy = {.caller_class = "clojure.lang.RT", .clojure_loading = 1,
                            .main_phase = 1};
     nt_rec_context both[] = {loading, req};
-    rec(r, "{\"tracer\":\"meta\",\"event\":\"phase_change\",\"phase\":\"live\"}", NULL, 0);
     rec(r, "{\"tracer\":\"reflect\",\"function\":\"forName\",\"class\":\"java.lang.Class\","
            "\"caller_class\":\"clojure.lang.RT\",\"result\":true,\"args\":[\"clojure.core__init\"]}",
         &loading, 1);
@@ -429,24 +441,20 @@ static void test_prune_provenance(void)
  * covered: the recorded config had no room for them. */
 static void test_prune_restores_members(void)
 {
-    nt_recorder *r = nt_recorder_new();
-    nt_rec_context loading = {.caller_class = "example.core__init",
-                              .clinit_class = "example.core__init", .clojure_loading = 1,
-                              .main_phase = 1};
+    nt_recorder *r = live_recorder();
     nt_rec_context run = {.caller_class = "example.handler", .main_phase = 1};
-    rec(r, "{\"tracer\":\"meta\",\"event\":\"phase_change\",\"phase\":\"live\"}", NULL, 0);
     rec(r, "{\"tracer\":\"reflect\",\"function\":\"getFields\",\"class\":\"com.acme.X\","
            "\"caller_class\":\"example.core__init\",\"result\":true,\"args\":[]}",
-        &loading, 1);
+        &CORE_LOADING, 1);
     rec(r, "{\"tracer\":\"reflect\",\"function\":\"getDeclaredFields\",\"class\":\"com.acme.X\","
            "\"caller_class\":\"example.core__init\",\"result\":true,\"args\":[]}",
-        &loading, 1);
+        &CORE_LOADING, 1);
     rec(r, "{\"tracer\":\"reflect\",\"function\":\"getMethods\",\"class\":\"com.acme.X\","
            "\"caller_class\":\"example.core__init\",\"result\":true,\"args\":[]}",
-        &loading, 1);
+        &CORE_LOADING, 1);
     rec(r, "{\"tracer\":\"reflect\",\"function\":\"getDeclaredMethods\",\"class\":\"com.acme.X\","
            "\"caller_class\":\"example.core__init\",\"result\":true,\"args\":[]}",
-        &loading, 1);
+        &CORE_LOADING, 1);
     rec(r, "{\"tracer\":\"reflect\",\"function\":\"getField\",\"class\":\"com.acme.X\","
            "\"caller_class\":\"example.handler\",\"result\":true,\"args\":[\"bar\"]}",
         &run, 1);
@@ -476,11 +484,10 @@ static void test_prune_restores_members(void)
  * event registered nothing and the entry was kept as unrecorded). */
 static void test_prune_recording_filters(void)
 {
-    nt_recorder *r = nt_recorder_new();
+    nt_recorder *r = live_recorder();
     nt_rec_context loading = {.caller_class = "java.util.ServiceLoader",
                               .clinit_class = "example.core__init", .clojure_loading = 1,
                               .main_phase = 1};
-    rec(r, "{\"tracer\":\"meta\",\"event\":\"phase_change\",\"phase\":\"live\"}", NULL, 0);
     rec(r, "{\"tracer\":\"meta\",\"event\":\"builtin_filters\","
            "\"builtin_caller_filter\":false,\"builtin_heuristic_filter\":true}",
         NULL, 0);
@@ -508,9 +515,8 @@ static void test_prune_recording_filters(void)
  * are kept and reported as such; recorded ones are not. */
 static void test_prune_unrecorded_entries(void)
 {
-    nt_recorder *r = nt_recorder_new();
+    nt_recorder *r = live_recorder();
     nt_rec_context req = {.caller_class = "example.core", .main_phase = 1};
-    rec(r, "{\"tracer\":\"meta\",\"event\":\"phase_change\",\"phase\":\"live\"}", NULL, 0);
     rec(r, "{\"tracer\":\"reflect\",\"function\":\"forName\",\"class\":\"java.lang.Class\","
            "\"caller_class\":\"example.core\",\"args\":[\"com.acme.Used\"]}",
         &req, 1);
@@ -543,18 +549,14 @@ static void test_prune_unrecorded_entries(void)
  * serialization event, not reported as unrecorded. */
 static void test_prune_ctor_and_combined_entries(void)
 {
-    nt_recorder *r = nt_recorder_new();
+    nt_recorder *r = live_recorder();
     nt_rec_context req = {.caller_class = "example.core", .main_phase = 1};
-    nt_rec_context loading = {.caller_class = "example.core__init",
-                              .clinit_class = "example.core__init", .clojure_loading = 1,
-                              .main_phase = 1};
-    rec(r, "{\"tracer\":\"meta\",\"event\":\"phase_change\",\"phase\":\"live\"}", NULL, 0);
     rec(r, "{\"tracer\":\"serialization\",\"function\":\"ObjectStreamClass.<init>\","
            "\"args\":[\"com.acme.Dto\",null]}",
         &req, 1);
     rec(r, "{\"tracer\":\"serialization\",\"function\":\"ObjectStreamClass.<init>\","
            "\"args\":[\"com.acme.Early\",null]}",
-        &loading, 1);
+        &CORE_LOADING, 1);
     nt_config *c = nt_config_new();
     NT_CHECK(nt_recorder_build(r, c, NULL, NULL) == NT_OK);
     nt_typedesc dto = nt_td_class("com.acme.Dto"), early = nt_td_class("com.acme.Early");
@@ -583,12 +585,8 @@ static void test_prune_ctor_and_combined_entries(void)
  * unfiltered run recorded at run time still keeps its entry. */
 static void test_prune_merged_filter_settings(void)
 {
-    nt_recorder *r = nt_recorder_new();
+    nt_recorder *r = live_recorder();
     nt_rec_context rt = {.caller_class = "java.util.ServiceLoader", .main_phase = 1};
-    nt_rec_context loading = {.caller_class = "example.core__init",
-                              .clinit_class = "example.core__init", .clojure_loading = 1,
-                              .main_phase = 1};
-    rec(r, "{\"tracer\":\"meta\",\"event\":\"phase_change\",\"phase\":\"live\"}", NULL, 0);
     rec(r, "{\"tracer\":\"meta\",\"event\":\"builtin_filters\","
            "\"builtin_caller_filter\":false,\"builtin_heuristic_filter\":true}",
         NULL, 0);
@@ -600,7 +598,7 @@ static void test_prune_merged_filter_settings(void)
         &rt, 1);
     rec(r, "{\"tracer\":\"reflect\",\"function\":\"forName\",\"class\":\"java.lang.Class\","
            "\"caller_class\":\"example.core__init\",\"args\":[\"com.acme.Svc\"]}",
-        &loading, 1);
+        &CORE_LOADING, 1);
     nt_filter_set *nofilter = nt_filter_set_new(0, 1);
     nt_config *c = nt_config_new();
     NT_CHECK(nt_recorder_build(r, c, nofilter, NULL) == NT_OK);
@@ -617,16 +615,12 @@ static void test_prune_merged_filter_settings(void)
  * queryAll*): the replay follows its setting, so load-time ones still go. */
 static void test_prune_untracked_recording(void)
 {
-    nt_recorder *r = nt_recorder_new();
-    nt_rec_context loading = {.caller_class = "example.core__init",
-                              .clinit_class = "example.core__init", .clojure_loading = 1,
-                              .main_phase = 1};
-    rec(r, "{\"tracer\":\"meta\",\"event\":\"phase_change\",\"phase\":\"live\"}", NULL, 0);
+    nt_recorder *r = live_recorder();
     rec(r, "{\"tracer\":\"meta\",\"event\":\"track_reflection_metadata\",\"track\":false}",
         NULL, 0);
     rec(r, "{\"tracer\":\"reflect\",\"function\":\"getMethods\",\"class\":\"com.acme.Y\","
            "\"caller_class\":\"example.core__init\",\"result\":true,\"args\":[]}",
-        &loading, 1);
+        &CORE_LOADING, 1);
     nt_config *c = nt_config_new();
     NT_CHECK(nt_recorder_build(r, c, NULL, NULL) == NT_OK);
     nt_type *y = nt_typeset_get_class(&c->reflection, "com.acme.Y", NULL, 0);
